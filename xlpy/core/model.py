@@ -1,0 +1,240 @@
+"""The block's data model: plain, frozen, free of files and Excel.
+
+A :class:`Block` is everything one emulation block (khối/cụm thi đua) agreed
+and entered for one round: settings, member units, the criteria table and the
+scores of each review stage.  Scores are ``pandas.DataFrame`` objects indexed by
+unit code with one column per criterion code; an empty cell is ``NaN``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Mapping
+
+import pandas as pd
+
+
+class Kind(str, Enum):
+    """How a criterion turns the entered value into points."""
+
+    POINTS = "points"  # điểm: the entered value is the points, 0..max
+    RATIO = "ratio"  # tỷ lệ: achieved / target × max, capped at max
+    TARGET = "target"  # chỉ tiêu: police-cluster formula (reference scheme D)
+    COUNT = "count"  # số lần: count × points per event, capped at max
+    BAND = "band"  # bậc thưởng: bonus by declared bands of a measured value
+    BONUS = "bonus"  # điểm thưởng: bonus points entered directly, 0..max
+    DEDUCTION = "deduction"  # điểm trừ: points (or count × points) taken off, 0..max
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+    @property
+    def part(self) -> "Part":
+        if self in (Kind.BAND, Kind.BONUS):
+            return Part.BONUS
+        if self is Kind.DEDUCTION:
+            return Part.DEDUCTION
+        return Part.CONTENT
+
+
+KIND_LABELS: dict[Kind, str] = {
+    Kind.POINTS: "Điểm",
+    Kind.RATIO: "Tỷ lệ",
+    Kind.TARGET: "Chỉ tiêu",
+    Kind.COUNT: "Số lần",
+    Kind.BAND: "Bậc thưởng",
+    Kind.BONUS: "Điểm thưởng",
+    Kind.DEDUCTION: "Điểm trừ",
+}
+
+
+class Part(str, Enum):
+    CONTENT = "content"  # điểm nội dung
+    BONUS = "bonus"  # điểm thưởng (cộng)
+    DEDUCTION = "deduction"  # điểm trừ
+
+
+class Stage(str, Enum):
+    """Review stages, in order of seniority."""
+
+    SELF = "self"  # đơn vị tự chấm
+    BLOCK = "block"  # khối trưởng, khối phó chấm lại
+    OFFICE = "office"  # Ban Thi đua – Khen thưởng chấm (ghi đè từng mục)
+
+    @property
+    def label(self) -> str:
+        return {"self": "Tự chấm", "block": "Khối chấm", "office": "Ban TĐKT chấm"}[self.value]
+
+
+class FinalPolicy(str, Enum):
+    LAST = "last"  # người chấm sau cùng quyết định
+    MAX = "max"  # lấy điểm cao nhất giữa các lần chấm
+    MEAN = "mean"  # lấy trung bình các lần chấm
+
+
+class RankMethod(str, Enum):
+    COMPETITION = "competition"  # 1, 1, 3 (đồng hạng)
+    DENSE = "dense"  # 1, 1, 2
+
+
+# Tokens of the tie-break chain that are not criterion codes.
+TIE_WOMEN = "TY_LE_NU"  # Nghị định 152/2025 Điều 4 khoản 6
+TIE_VOTE = "PHIEU_BAU"  # bỏ phiếu
+
+
+@dataclass(frozen=True)
+class Band:
+    """One band of a banded bonus: ``low (<|<=) value (<|<=) high`` gives ``points``."""
+
+    low: float
+    high: float
+    points: float
+    low_inclusive: bool = True
+    high_inclusive: bool = False
+
+    def contains(self, v: float) -> bool:
+        lo = v >= self.low if self.low_inclusive else v > self.low
+        hi = v <= self.high if self.high_inclusive else v < self.high
+        return lo and hi
+
+    def overlaps(self, other: "Band") -> bool:
+        """True when some value falls in both bands (edges honour inclusivity)."""
+        a, b = sorted((self, other), key=lambda x: (x.low, not x.low_inclusive))
+        if b.low < a.high:
+            return True
+        if b.low == a.high:
+            return a.high_inclusive and b.low_inclusive
+        return False
+
+    def describe(self) -> str:
+        left = "[" if self.low_inclusive else "("
+        right = "]" if self.high_inclusive else ")"
+        return f"{left}{_num(self.low)}; {_num(self.high)}{right} → {_num(self.points)}"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str
+    name: str
+    kind: Kind
+    max_points: float
+    weight: float | None = None
+    group: str | None = None
+    target: float | None = None  # common target for RATIO / TARGET kinds
+    per_event: float | None = None  # points per event for COUNT (and counted DEDUCTION)
+    bands: tuple[Band, ...] = ()
+
+    @property
+    def part(self) -> Part:
+        return self.kind.part
+
+    @property
+    def effective_weight(self) -> float:
+        return 1.0 if self.weight is None else self.weight
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    name: str
+    max_points: float | None = None  # cap on the group's (weighted) sum
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    role: str = ""  # Khối trưởng / Khối phó / Thành viên
+    women_share: float | None = None  # 0..1
+    votes: float | None = None  # phiếu bầu, last tie-breaker
+    email: str = ""
+    cc: str = ""
+
+
+@dataclass(frozen=True)
+class ClassBand:
+    """A classification band: totals at or above ``min_pct`` % of the maximum."""
+
+    name: str
+    min_pct: float
+
+
+DEFAULT_CLASSES: tuple[ClassBand, ...] = (
+    ClassBand("Hoàn thành xuất sắc nhiệm vụ", 90.0),
+    ClassBand("Hoàn thành tốt nhiệm vụ", 70.0),
+    ClassBand("Hoàn thành nhiệm vụ", 50.0),
+    ClassBand("Không hoàn thành nhiệm vụ", 0.0),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    block_name: str = ""
+    year: int | None = None
+    period: str = "Tổng kết năm"  # or "Sơ kết 6 tháng"
+    round_date: dt.date | None = None
+    decimals: int = 2
+    rank_method: RankMethod = RankMethod.COMPETITION
+    final_policy: FinalPolicy = FinalPolicy.LAST
+    tie_break: tuple[str, ...] = ()
+    content_cap: float | None = None
+    bonus_cap: float | None = None
+    max_total: float | None = None  # the "maximum" classes are measured against
+    women_threshold: float = 0.70
+    extra: Mapping[str, object] = field(default_factory=dict)  # keys read but not interpreted here
+
+
+@dataclass(frozen=True)
+class Block:
+    settings: Settings
+    units: tuple[Unit, ...]
+    criteria: tuple[Criterion, ...]
+    groups: tuple[Group, ...] = ()
+    classes: tuple[ClassBand, ...] = DEFAULT_CLASSES
+    stages: Mapping[Stage, pd.DataFrame] = field(default_factory=dict)
+    targets: pd.DataFrame | None = None  # per-unit targets, overriding Criterion.target
+
+    @property
+    def unit_codes(self) -> list[str]:
+        return [u.code for u in self.units]
+
+    @property
+    def criterion_codes(self) -> list[str]:
+        return [c.code for c in self.criteria]
+
+    def criterion(self, code: str) -> Criterion:
+        for c in self.criteria:
+            if c.code == code:
+                return c
+        raise KeyError(code)
+
+    def unit(self, code: str) -> Unit:
+        for u in self.units:
+            if u.code == code:
+                return u
+        raise KeyError(code)
+
+    @property
+    def nominal_max(self) -> float:
+        """The maximum total, for classification: the declared one, else content + bonus maxima."""
+        if self.settings.max_total is not None:
+            return self.settings.max_total
+        content = sum(c.max_points * c.effective_weight for c in self.criteria if c.part is Part.CONTENT)
+        bonus = sum(c.max_points * c.effective_weight for c in self.criteria if c.part is Part.BONUS)
+        if self.settings.content_cap is not None:
+            content = min(content, self.settings.content_cap)
+        if self.settings.bonus_cap is not None:
+            bonus = min(bonus, self.settings.bonus_cap)
+        return content + bonus
+
+    def with_stage(self, stage: Stage, frame: pd.DataFrame) -> "Block":
+        stages = dict(self.stages)
+        stages[stage] = frame
+        return replace(self, stages=stages)
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"

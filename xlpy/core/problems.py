@@ -1,0 +1,122 @@
+"""Problems found in input: collected as data, never raised one at a time.
+
+Every check in xlpy appends :class:`Problem` records to a :class:`Problems`
+collection and carries on, so an officer sees the whole list at once.  A
+problem names the sheet and cell, what was found, what was expected and a
+Vietnamese sentence saying how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Iterable, Iterator
+
+
+class Severity(str, Enum):
+    ERROR = "Lỗi"
+    WARNING = "Cảnh báo"
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str  # stable machine code, e.g. "score_above_max"
+    sheet: str
+    cell: str  # "C5", "C" (a column), "" (the whole sheet)
+    found: str
+    expected: str
+    message: str  # Vietnamese, says what to fix
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def where(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        return d
+
+    def __str__(self) -> str:
+        return f"[{self.severity.value}] {self.where()}: {self.message} (gặp: {self.found}; cần: {self.expected})"
+
+
+class Problems:
+    """An ordered collection of problems, de-duplicated."""
+
+    def __init__(self, items: Iterable[Problem] = ()):
+        self._items: list[Problem] = []
+        self._seen: set[Problem] = set()
+        self.extend(items)
+
+    def add(
+        self,
+        code: str,
+        sheet: str,
+        cell: str,
+        found: object,
+        expected: str,
+        message: str,
+        severity: Severity = Severity.ERROR,
+    ) -> Problem:
+        p = Problem(code, sheet, cell, _show(found), expected, message, severity)
+        if p not in self._seen:
+            self._seen.add(p)
+            self._items.append(p)
+        return p
+
+    def warn(self, code: str, sheet: str, cell: str, found: object, expected: str, message: str) -> Problem:
+        return self.add(code, sheet, cell, found, expected, message, Severity.WARNING)
+
+    def extend(self, items: Iterable[Problem]) -> None:
+        for p in items:
+            if p not in self._seen:
+                self._seen.add(p)
+                self._items.append(p)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self._items if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self._items if not p.is_error]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self._items)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def to_list(self) -> list[dict]:
+        return [p.to_dict() for p in self._items]
+
+
+def _show(value: object) -> str:
+    if value is None or value == "":
+        return "(ô trống)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class InputError(Exception):
+    """Raised by the doors (CLI, ribbon, API) when a workbook has errors.
+
+    Carries the whole problem list; the core itself never raises for bad input.
+    """
+
+    def __init__(self, problems: Problems | list[Problem], summary: str = ""):
+        self.problems = problems if isinstance(problems, Problems) else Problems(problems)
+        n = len(self.problems.errors)
+        super().__init__(summary or f"Sổ tính có {n} lỗi cần sửa trước khi tính.")
