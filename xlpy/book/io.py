@@ -67,6 +67,11 @@ class Book(Protocol):
 
     def replace_outputs(self, sheets: Sequence[OutputSheet]) -> None: ...
 
+    # Optional: ``extend_matrix(sheet, columns, rows)`` appends missing header
+    # columns and missing (code, name) rows to an input matrix without touching
+    # filled cells (used by "prepare"); ``write_problem_report(OutputSheet)``
+    # shows an error list outside the book and returns where it went.
+
 
 def nfc(value: Any) -> Any:
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
@@ -129,6 +134,54 @@ class FileBook:
             fill_sheet(ws, out)
         atomic_save(wb, self.path)
         self._grids = None
+
+
+    def extend_matrix(self, sheet: str, columns: list[str], rows: list[tuple[str, str]]) -> int:
+        """Append missing criterion columns and unit rows to a matrix sheet.
+        Filled cells are never changed.  Returns the number of cells written."""
+        import openpyxl
+
+        from .write import BORDER, INPUT_FILL, style_header
+
+        wb = openpyxl.load_workbook(self.path, keep_vba=self.path.suffix.lower() in (".xlsm", ".xlam"))
+        ws = wb[sheet] if sheet in wb.sheetnames else wb.create_sheet(sheet)
+        written = 0
+        header = [nfc(c.value) for c in ws[1]] if ws.max_row >= 1 else []
+        header = [str(h).strip() if h is not None else None for h in header]
+        if not any(header):
+            header = ["Mã đơn vị", "Tên đơn vị"]
+            for j, h in enumerate(header, start=1):
+                ws.cell(row=1, column=j, value=h)
+                written += 1
+        for code in columns:
+            if code not in header:
+                header.append(code)
+                ws.cell(row=1, column=len(header), value=code)
+                written += 1
+        style_header(ws, 1, len(header))
+        present = {nfc(str(ws.cell(row=i, column=1).value)).strip() for i in range(2, ws.max_row + 1) if ws.cell(row=i, column=1).value is not None}
+        r = ws.max_row + 1 if ws.max_row > 1 or present else 2
+        for code, name in rows:
+            if code in present:
+                continue
+            ws.cell(row=r, column=1, value=code)
+            ws.cell(row=r, column=2, value=name)
+            written += 2
+            r += 1
+        for i in range(2, max(ws.max_row, 2) + 1):
+            for j in range(1, len(header) + 1):
+                c = ws.cell(row=i, column=j)
+                c.fill = INPUT_FILL
+                c.border = BORDER
+        for t in list(ws.tables):
+            del ws.tables[t]
+        from .write import add_table, table_name
+
+        add_table(ws, 1, len(header), max(ws.max_row - 1, 1), table_name(sheet))
+        if written:
+            atomic_save(wb, self.path)
+            self._grids = None
+        return written
 
 
 def atomic_save(wb, path: Path, backup: bool = True) -> Path | None:
