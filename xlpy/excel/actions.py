@@ -1,0 +1,81 @@
+"""Actions of the Excel door: ``build-addin`` (CLI only) and ``guide`` (ribbon “Trợ giúp”)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import webbrowser
+from pathlib import Path
+from typing import Annotated
+
+from ..actions import Result, action
+
+GUIDE_URL = "https://github.com/xlpy/xlpy/tree/main/docs"
+ENV_NO_OPEN = "XLPY_NO_OPEN"  # tests: do not launch a viewer
+
+
+@action(
+    "build-addin",
+    label="Dựng add-in",
+    help="Dựng lại workbook/xlpy.xlam (ruy-băng, mã VBA, hàm TDKT_*) và sổ tính trống từ mẫu xlwings đã ghim",
+    group="Trợ giúp",
+    icon="MacroSecurity",
+    ribbon=False,
+    order=900,
+)
+def build_addin(
+    out: Annotated[Path | None, "Tệp add-in cần ghi (mặc định: workbook/xlpy.xlam)"] = None,
+    interpreter: Annotated[
+        str | None, "Đường dẫn pythonw.exe ghi vào trang cấu hình; “auto” = Python đang chạy lệnh này"
+    ] = None,
+) -> Result:
+    from .build import build_addin as _build, resolve_interpreter
+
+    r = _build(out, interpreter=resolve_interpreter(interpreter))
+    files = [r.addin] + ([r.blank] if r.blank else [])
+    msg = f"Đã dựng {r.addin.name}: {len(r.buttons)} nút trên ruy-băng, {len(r.udfs)} hàm ({', '.join(r.udfs)})."
+    res = Result(True, msg, data={"addin": str(r.addin), "buttons": r.buttons, "udfs": r.udfs, "warnings": r.warnings}, files=files)
+    for w in r.warnings:
+        res.problems.warn("build_warning", "", "", w, "", w)
+    return res
+
+
+def guide_path() -> str:
+    """The user guide: a packaged copy, else the docs of this source checkout, else the web page."""
+    pkg = Path(__file__).resolve().parents[1]
+    for rel in ("data/huong-dan.pdf", "data/huong-dan.html", "data/huong-dan.md"):
+        if (pkg / rel).exists():
+            return str(pkg / rel)
+    docs = pkg.parent / "docs"
+    for name in ("huong-dan.md", "huong-dan-su-dung.md", "README.md", "cai-dat-windows.md"):
+        if (docs / name).exists():
+            return str(docs / name)
+    return GUIDE_URL
+
+
+def open_path(target: str) -> bool:
+    """Open a file or URL with the system's viewer (no-op when XLPY_NO_OPEN is set)."""
+    if os.environ.get(ENV_NO_OPEN):
+        return False
+    if sys.platform.startswith("win") and not target.startswith("http"):
+        os.startfile(target)  # type: ignore[attr-defined]  # noqa: S606
+        return True
+    uri = target if target.startswith("http") else Path(target).resolve().as_uri()
+    return webbrowser.open(uri)
+
+
+@action(
+    "guide",
+    label="Hướng dẫn sử dụng",
+    help="Mở hướng dẫn sử dụng xlpy",
+    group="Trợ giúp",
+    icon="Help",
+    order=950,
+    supertip="Mở tài liệu hướng dẫn: cách nhập số liệu, chấm điểm, xếp hạng, kiểm tra tiêu chuẩn, làm báo cáo và gửi thư.",
+)
+def guide() -> Result:
+    target = guide_path()
+    opened = open_path(target)
+    msg = f"Đã mở hướng dẫn: {target}" if opened else f"Hướng dẫn sử dụng: {target}"
+    files = [] if target.startswith("http") else [Path(target)]
+    return Result(True, msg, data={"guide": target, "opened": opened}, files=files)

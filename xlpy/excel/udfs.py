@@ -1,0 +1,451 @@
+"""Worksheet functions (UDFs) for Excel: one call per table, thin over the core.
+
+Each function takes whole ranges and returns one 2D array that spills beside
+the input (Excel 365 / 2021) or fills a Ctrl+Shift+Enter range (older Excel).
+When the first row of the input is a header, the result has a header too, so
+one formula typed in the header row lines up with the table row by row.
+
+=================  ==========================================================
+``TDKT_SCORE``     điểm từng đơn vị từ bảng số liệu và bảng tiêu chí
+``TDKT_RANK``      xếp hạng theo cách đã chọn (đồng hạng / liền hạng), phá hòa
+``TDKT_CLASS``     xếp loại theo ngưỡng % điểm tối đa
+``TDKT_QUOTA``     trần số được khen theo tỷ lệ (làm tròn xuống)
+``TDKT_ELIGIBLE``  kết luận đủ / chưa đủ tiêu chuẩn
+=================  ==========================================================
+
+Bad arguments never produce a Python traceback in a cell: the function
+returns one cell reading ``#VALUE! <what to fix>`` (in Vietnamese).
+
+The decorators are xlwings' own; on Linux they do nothing, so every function is
+a plain Python function that tests call directly.  The VBA wrappers the add-in
+carries are generated from this module by :mod:`xlpy.excel.build`; after
+changing a signature, rebuild the add-in (``xlpy build-addin``).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from typing import Any, Sequence
+
+import xlwings as xw
+
+from ..book.io import EXCEL_ERRORS, CellError
+from ..core.problems import Problems
+
+CATEGORY = "Thi đua – Khen thưởng"
+
+__all__ = ["TDKT_SCORE", "TDKT_RANK", "TDKT_CLASS", "UDF_NAMES", "UdfError"]
+
+
+class UdfError(ValueError):
+    """A bad argument; its message (Vietnamese) is shown in the cell after ``#VALUE!``."""
+
+    code = "#VALUE!"
+
+
+# ---------------------------------------------------------------------------
+# argument helpers
+
+
+def _cell(v: Any) -> Any:
+    """One input cell as a plain Python value: numbers as float, blanks as None,
+    Excel errors (from xlwings ``err_to_str`` or the ``formulas`` engine) as CellError."""
+    if v is None:
+        return None
+    tname = type(v).__name__
+    if tname == "XlError":  # formulas engine error value
+        return CellError(str(v))
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalar
+        try:
+            v = v.item()
+        except (TypeError, ValueError):
+            pass
+    if isinstance(v, str):
+        if v in EXCEL_ERRORS:
+            return CellError(v)
+        if v == "":
+            return None
+        return unicodedata.normalize("NFC", v)
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)):
+        f = float(v)
+        return None if math.isnan(f) else f
+    if tname in ("Token", "_EMPTY", "EmptyValue") or str(v) == "empty":  # formulas' blank cell
+        return None
+    return v
+
+
+def _grid(x: Any) -> list[list[Any]]:
+    """Any range argument (scalar, 1D, 2D list or numpy array) as a 2D list of clean values."""
+    if x is None:
+        return []
+    if hasattr(x, "tolist") and not isinstance(x, (str, bytes)):
+        x = x.tolist()
+    if not isinstance(x, (list, tuple)):
+        return [[_cell(x)]]
+    if not x:
+        return []
+    if not isinstance(x[0], (list, tuple)):
+        return [[_cell(v)] for v in x]
+    return [[_cell(v) for v in row] for row in x]
+
+
+def _missing(x: Any) -> bool:
+    g = _grid(x)
+    return not g or all(v is None for row in g for v in row)
+
+
+def _is_header_cell(v: Any) -> bool:
+    return isinstance(v, str) and not _numeric_text(v)
+
+
+def _numeric_text(s: str) -> bool:
+    try:
+        float(s.replace(",", "."))
+        return True
+    except ValueError:
+        return False
+
+
+def _column(x: Any, what: str) -> tuple[str | None, list[Any]]:
+    """A one-column range: (header or None, values)."""
+    g = _grid(x)
+    if not g:
+        raise UdfError(f"Đối số {what} đang trống. Chọn một cột số liệu.")
+    if any(len(r) != 1 for r in g):
+        if len(g) == 1:  # a row: take it as the column
+            g = [[v] for v in g[0]]
+        else:
+            raise UdfError(f"Đối số {what} phải là một cột (đang chọn {len(g[0])} cột).")
+    vals = [r[0] for r in g]
+    header = None
+    if vals and _is_header_cell(vals[0]):
+        header, vals = vals[0], vals[1:]
+    return header, vals
+
+
+def _numbers(vals: Sequence[Any], what: str, first_row: int) -> list[float | None]:
+    out: list[float | None] = []
+    for i, v in enumerate(vals):
+        if v is None:
+            out.append(None)
+        elif isinstance(v, CellError):
+            raise UdfError(f"{what}: dòng {first_row + i} đang có lỗi {v.code}. Sửa ô đó trước.")
+        elif isinstance(v, bool) or not isinstance(v, float):
+            raise UdfError(f"{what}: dòng {first_row + i} có “{v}” không phải số. Nhập số, không kèm chữ.")
+        else:
+            out.append(v)
+    return out
+
+
+def _scalar(x: Any, default: Any) -> Any:
+    g = _grid(x)
+    if not g or g[0][0] is None:
+        return default
+    if len(g) > 1 or len(g[0]) > 1:
+        raise UdfError("Đối số tùy chọn phải là một ô, không phải một vùng.")
+    return g[0][0]
+
+
+def _int_arg(x: Any, default: int, what: str, lo: int, hi: int) -> int:
+    v = _scalar(x, default)
+    if isinstance(v, str) and _numeric_text(v):
+        v = float(v.replace(",", "."))
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or float(v) != int(v) or not lo <= v <= hi:
+        raise UdfError(f"{what} phải là số nguyên từ {lo} đến {hi} (đang là “{v}”).")
+    return int(v)
+
+
+def _bool_arg(x: Any, default: bool) -> bool:
+    v = _scalar(x, default)
+    if isinstance(v, str):
+        return v.strip().casefold() in ("true", "có", "co", "1", "đúng", "x")
+    return bool(v)
+
+
+class _GridBook:
+    """A Book of in-memory grids, so UDFs reuse the workbook reader's checks."""
+
+    name = "(công thức)"
+
+    def __init__(self, grids: dict[str, list[list[Any]]]):
+        self._grids = grids
+
+    def sheet_names(self) -> list[str]:
+        return list(self._grids)
+
+    def grid(self, sheet: str):
+        return self._grids.get(sheet)
+
+    def replace_outputs(self, sheets) -> None:  # pragma: no cover - never written
+        raise NotImplementedError
+
+
+def _raise_problems(problems: Problems, what: str) -> None:
+    errs = problems.errors
+    if errs:
+        more = f" (và {len(errs) - 1} lỗi khác)" if len(errs) > 1 else ""
+        raise UdfError(f"{what}: {errs[0].message}{more}")
+
+
+def _error_cell(e: Exception) -> list[list[Any]]:
+    if isinstance(e, UdfError):
+        return [[f"{e.code} {e}"]]
+    return [[f"#VALUE! Lỗi trong xlpy ({type(e).__name__}: {e}). Báo cho người quản trị kèm tệp."]]
+
+
+def _out(header: Sequence[str] | None, rows: list[list[Any]]) -> list[list[Any]]:
+    out = [list(header)] if header is not None else []
+    out.extend(rows)
+    return out or [[None]]
+
+
+def _plain(v: Any) -> Any:
+    if v is None:
+        return None
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float):
+        if math.isnan(v):
+            return None
+        return v
+    return v
+
+
+# ---------------------------------------------------------------------------
+# TDKT_SCORE
+
+
+def _criteria(criteria: Any, bands: Any) -> tuple[list, list]:
+    from ..book import layout as L
+    from ..book.read import read_bands, read_criteria
+
+    grids = {L.CRITERIA: _grid(criteria)}
+    if not _missing(bands):
+        grids[L.BANDS] = _grid(bands)
+    problems = Problems()
+    book = _GridBook(grids)
+    crit, groups, _ = read_criteria(book, problems)
+    _raise_problems(problems, "Bảng tiêu chí")
+    crit = read_bands(book, crit, problems) if L.BANDS in grids else crit
+    _raise_problems(problems, "Bảng bậc điểm")
+    from ..core.model import Kind
+
+    for c in crit:
+        if c.kind in (Kind.RATIO, Kind.TARGET) and c.target is None:
+            raise UdfError(
+                f"Tiêu chí “{c.code}” loại {c.kind.label} cần chỉ tiêu: nhập vào cột “Chỉ tiêu” của bảng tiêu chí."
+            )
+        if c.kind is Kind.BAND and not c.bands:
+            raise UdfError(
+                f"Tiêu chí “{c.code}” loại Bậc thưởng cần bảng bậc điểm: chọn vùng trang “{L.BANDS}” làm đối số bands."
+            )
+    return crit, groups
+
+
+def score_table(points: Any, criteria: Any, decimals: Any = 2, detail: Any = False, bands: Any = None) -> list[list[Any]]:
+    """The pure body of :func:`TDKT_SCORE` (raises :class:`UdfError`)."""
+    import numpy as np
+
+    from ..book.read import code_text
+    from ..core.model import Kind, Settings
+    from ..core.scoring import part_totals, points_matrix
+
+    d = _int_arg(decimals, 2, "Số chữ số thập phân", 0, 9)
+    crit, groups = _criteria(criteria, bands)
+    g = _grid(points)
+    if len(g) < 1:
+        raise UdfError("Bảng điểm đang trống. Chọn cả dòng tiêu đề (mã tiêu chí) và các dòng số liệu.")
+    header = [code_text(h) if h is not None else "" for h in g[0]]
+    col = {}
+    for j, h in enumerate(header):
+        if h and h not in col:
+            col[h] = j
+    missing = [c.code for c in crit if c.code not in col]
+    if missing:
+        raise UdfError(
+            "Bảng điểm thiếu cột của tiêu chí " + ", ".join(f"“{m}”" for m in missing)
+            + ". Dòng đầu của bảng điểm phải là mã tiêu chí, giống cột Mã của bảng tiêu chí."
+        )
+    rows = g[1:]
+    n, m = len(rows), len(crit)
+    entries = np.full((n, m), np.nan)
+    blank = np.ones(n, dtype=bool)
+    for i, r in enumerate(rows):
+        for k, c in enumerate(crit):
+            v = r[col[c.code]] if col[c.code] < len(r) else None
+            if v is None:
+                continue
+            where = f"dòng {i + 2}, cột “{c.code}”"
+            if isinstance(v, CellError):
+                raise UdfError(f"Bảng điểm, {where}: ô đang có lỗi {v.code}. Sửa ô đó trước.")
+            if isinstance(v, bool) or not isinstance(v, float):
+                raise UdfError(f"Bảng điểm, {where}: “{v}” không phải số. Nhập số, không kèm chữ.")
+            if v < 0:
+                raise UdfError(f"Bảng điểm, {where}: số âm ({v:g}). Điểm trừ cũng nhập số dương.")
+            if c.kind in (Kind.POINTS, Kind.BONUS) and v > c.max_points:
+                raise UdfError(
+                    f"Bảng điểm, {where}: {v:g} vượt điểm tối đa {c.max_points:g} của tiêu chí. Sửa lại cho đúng thang điểm."
+                )
+            entries[i, k] = v
+            blank[i] = False
+    settings = Settings(decimals=d)
+    pts = points_matrix(tuple(crit), entries, None, None, d)
+    tot = part_totals(tuple(crit), tuple(groups), settings, pts)
+    out_rows: list[list[Any]] = []
+    for i in range(n):
+        if blank[i]:
+            out_rows.append([None] * ((m + 4) if _bool_arg(detail, False) else 1))
+            continue
+        if _bool_arg(detail, False):
+            out_rows.append(
+                [_plain(x) for x in pts[i]]
+                + [_plain(tot.content[i]), _plain(tot.bonus[i]), _plain(tot.deduction[i]), _plain(tot.total[i])]
+            )
+        else:
+            out_rows.append([_plain(tot.total[i])])
+    if _bool_arg(detail, False):
+        head = [c.code for c in crit] + ["Điểm nội dung", "Điểm thưởng", "Điểm trừ", "Tổng điểm"]
+    else:
+        head = ["Tổng điểm"]
+    return _out(head, out_rows)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("points", ndim=2, err_to_str=True, doc="Bảng số liệu: dòng đầu là mã tiêu chí, mỗi dòng sau là một đơn vị (cột khác bị bỏ qua).")
+@xw.arg("criteria", ndim=2, err_to_str=True, doc="Bảng tiêu chí như trang Tiêu chí, gồm dòng tiêu đề (Mã, Nhóm, Tên tiêu chí, Loại, Điểm tối đa, ...).")
+@xw.arg("decimals", doc="Số chữ số thập phân khi làm tròn kiểu Excel; bỏ trống = 2.")
+@xw.arg("detail", doc="TRUE: trả cả điểm từng tiêu chí, điểm nội dung, thưởng, trừ; bỏ trống: chỉ tổng điểm.")
+@xw.arg("bands", ndim=2, err_to_str=True, doc="Bảng bậc điểm (trang Bậc điểm), chỉ cần khi có tiêu chí loại Bậc thưởng.")
+def TDKT_SCORE(points, criteria, decimals=2, detail=False, bands=None):
+    """Tính tổng điểm cả bảng đơn vị theo bảng tiêu chí (quy đổi theo loại tiêu chí, trọng số, trần nhóm, làm tròn kiểu Excel). Nhập một lần ở dòng tiêu đề; kết quả tràn xuống từng dòng."""
+    try:
+        return score_table(points, criteria, decimals, detail, bands)
+    except Exception as e:  # noqa: BLE001 - a cell never shows a traceback
+        return _error_cell(e)
+
+
+# ---------------------------------------------------------------------------
+# TDKT_RANK
+
+_DENSE_WORDS = ("liền hạng", "lien hang", "dense", "1, 1, 2", "1,1,2", "liền")
+_COMP_WORDS = ("đồng hạng", "dong hang", "competition", "1, 1, 3", "1,1,3", "đồng", "min")
+
+
+def _rank_method(x: Any):
+    from ..core.model import RankMethod
+
+    v = _scalar(x, "đồng hạng")
+    if isinstance(v, float):
+        if v in (0.0, 1.0):
+            return RankMethod.DENSE if v == 1.0 else RankMethod.COMPETITION
+    if isinstance(v, str):
+        k = v.strip().casefold()
+        if any(k.startswith(w) for w in _DENSE_WORDS):
+            return RankMethod.DENSE
+        if any(k.startswith(w) for w in _COMP_WORDS):
+            return RankMethod.COMPETITION
+    raise UdfError(f"Cách xếp hạng “{v}” không hợp lệ. Dùng “Đồng hạng” (1, 1, 3) hoặc “Liền hạng” (1, 1, 2).")
+
+
+def rank_table(totals: Any, method: Any = None, tiebreak: Any = None, blocks: Any = None) -> list[list[Any]]:
+    """The pure body of :func:`TDKT_RANK` (raises :class:`UdfError`)."""
+    import numpy as np
+
+    from ..core.ranking import rank_blocks
+
+    header, vals = _column(totals, "totals")
+    first = 2 if header is not None else 1
+    nums = _numbers(vals, "Cột tổng điểm", first)
+    n = len(nums)
+    rm = _rank_method(method)
+    keys: list[tuple[str, np.ndarray]] = []
+    if not _missing(tiebreak):
+        tg = _grid(tiebreak)
+        names = None
+        if header is not None:
+            names, tg = tg[0], tg[1:]
+        if len(tg) != n:
+            raise UdfError(f"Vùng phá hòa có {len(tg)} dòng nhưng cột tổng điểm có {n} dòng. Chọn hai vùng cùng số dòng.")
+        width = max((len(r) for r in tg), default=0)
+        for j in range(width):
+            col = _numbers([r[j] if j < len(r) else None for r in tg], f"Vùng phá hòa, cột {j + 1}", first)
+            name = str(names[j]) if names and j < len(names) and names[j] is not None else f"phá hòa {j + 1}"
+            keys.append((name, np.array([np.nan if c is None else c for c in col], dtype=float)))
+    block_ids = np.zeros(n, dtype=int)
+    if not _missing(blocks):
+        bh, bvals = _column(blocks, "blocks")
+        if bh is None and header is not None and len(bvals) == n + 1:
+            bvals = bvals[1:]
+        if len(bvals) != n:
+            raise UdfError(f"Cột khối có {len(bvals)} dòng nhưng cột tổng điểm có {n} dòng. Chọn hai cột cùng số dòng.")
+        labels: dict[Any, int] = {}
+        block_ids = np.array([labels.setdefault(b, len(labels)) for b in bvals], dtype=int)
+    present = np.array([v is not None for v in nums])
+    idx = np.flatnonzero(present)
+    ranks: list[Any] = [None] * n
+    if len(idx):
+        total = np.array([nums[i] for i in idx], dtype=float)
+        outcome = rank_blocks(block_ids[idx], total, [(k, v[idx]) for k, v in keys], rm)
+        for i, r in zip(idx, outcome.rank):
+            ranks[i] = int(r)
+    return _out(["Hạng"] if header is not None else None, [[r] for r in ranks])
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("totals", ndim=2, err_to_str=True, doc="Cột tổng điểm (có thể gồm ô tiêu đề); ô trống không được xếp hạng.")
+@xw.arg("method", doc="“Đồng hạng” (1, 1, 3; mặc định) hoặc “Liền hạng” (1, 1, 2).")
+@xw.arg("tiebreak", ndim=2, err_to_str=True, doc="Các cột phá hòa theo thứ tự ưu tiên, cùng số dòng, số lớn hơn xếp trên.")
+@xw.arg("blocks", ndim=2, err_to_str=True, doc="Cột tên khối: xếp hạng riêng trong từng khối; bỏ trống = một khối.")
+def TDKT_RANK(totals, method="Đồng hạng", tiebreak=None, blocks=None):
+    """Xếp hạng cả cột tổng điểm (điểm cao xếp trên) theo cách xếp hạng đã chọn; khi bằng điểm, phá hòa lần lượt theo các cột phá hòa. Hòa không phá được thì giữ đồng hạng."""
+    try:
+        return rank_table(totals, method, tiebreak, blocks)
+    except Exception as e:  # noqa: BLE001
+        return _error_cell(e)
+
+
+# ---------------------------------------------------------------------------
+# TDKT_CLASS
+
+
+def class_table(totals: Any, maximum: Any = 100, classes: Any = None) -> list[list[Any]]:
+    """The pure body of :func:`TDKT_CLASS` (raises :class:`UdfError`)."""
+    import numpy as np
+
+    from ..book import layout as L
+    from ..book.read import read_classes
+    from ..core.classify import classify
+    from ..core.model import DEFAULT_CLASSES
+
+    header, vals = _column(totals, "totals")
+    nums = _numbers(vals, "Cột tổng điểm", 2 if header is not None else 1)
+    mx = _scalar(maximum, 100.0)
+    if isinstance(mx, bool) or not isinstance(mx, float) or mx <= 0:
+        raise UdfError(f"Điểm tối đa phải là một số lớn hơn 0 (đang là “{mx}”).")
+    bands = DEFAULT_CLASSES
+    if not _missing(classes):
+        problems = Problems()
+        bands = read_classes(_GridBook({L.CLASSES: _grid(classes)}), problems)
+        _raise_problems(problems, "Bảng xếp loại")
+    t = np.array([np.nan if v is None else v for v in nums], dtype=float)
+    names = classify(t, mx, bands) if len(t) else []
+    rows = [[None if v is None else str(nm)] for v, nm in zip(nums, names)]
+    return _out(["Xếp loại"] if header is not None else None, rows)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("totals", ndim=2, err_to_str=True, doc="Cột tổng điểm (có thể gồm ô tiêu đề).")
+@xw.arg("maximum", doc="Điểm tối đa của thang điểm; bỏ trống = 100.")
+@xw.arg("classes", ndim=2, err_to_str=True, doc="Bảng xếp loại (Xếp loại, Từ (% điểm tối đa)); bỏ trống = 4 mức 90/70/50/0 %.")
+def TDKT_CLASS(totals, maximum=100, classes=None):
+    """Xếp loại cả cột tổng điểm: mức đầu tiên mà tổng điểm đạt từ ngưỡng % điểm tối đa trở lên (Hoàn thành xuất sắc / tốt / hoàn thành / không hoàn thành nhiệm vụ)."""
+    try:
+        return class_table(totals, maximum, classes)
+    except Exception as e:  # noqa: BLE001
+        return _error_cell(e)
+
+
+UDF_NAMES = ("TDKT_SCORE", "TDKT_RANK", "TDKT_CLASS")

@@ -1,0 +1,195 @@
+"""A :class:`xlpy.book.io.Book` over a workbook open in Excel (xlwings).
+
+Reading takes each sheet's used range in one call.  Writing is transactional:
+every output sheet is first built complete under a temporary name, beside the
+sheet it replaces; only when all of them are written are the old sheets deleted
+and the new ones renamed.  If anything fails before that point the temporary
+sheets are removed and the workbook is as it was.  Input sheets are never
+touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Sequence
+
+from ..book.io import EXCEL_ERRORS, CellError, Grid, OutputSheet, nfc
+
+TMP_PREFIX = "~xlpy"
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, str):
+        if v in EXCEL_ERRORS:
+            return CellError(v)
+        return None if v == "" else nfc(v)
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+        return int(v)  # like openpyxl: whole numbers read as int
+    return v
+
+
+def _plain(v: Any) -> Any:
+    """A value Excel accepts through COM: numpy scalars to Python, NaN to blank, lists to text."""
+    if v is None:
+        return None
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        try:
+            v = v.item()
+        except (TypeError, ValueError):
+            pass
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, (list, tuple)):
+        return ", ".join(str(x) for x in v)
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return dt.datetime(v.year, v.month, v.day)
+    return v
+
+
+def _col_letter(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _rgb(hex6: str) -> tuple[int, int, int]:
+    return int(hex6[0:2], 16), int(hex6[2:4], 16), int(hex6[4:6], 16)
+
+
+class XwBook:
+    """The workbook open in Excel, seen through the :class:`~xlpy.book.io.Book` protocol."""
+
+    def __init__(self, xw_book: Any):
+        self.xw = xw_book
+        self.name = xw_book.name
+        self._grids: dict[str, Grid] = {}
+
+    @property
+    def app(self) -> Any:
+        return self.xw.app
+
+    # ---- reading ----------------------------------------------------------
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.xw.sheets]
+
+    def grid(self, sheet: str) -> Grid | None:
+        if sheet in self._grids:
+            return self._grids[sheet]
+        if sheet not in self.sheet_names():
+            return None
+        sh = self.xw.sheets[sheet]
+        used = sh.used_range
+        values = used.options(ndim=2, err_to_str=True).value or []
+        r0, c0 = used.row - 1, used.column - 1  # the used range need not start at A1
+        rows: Grid = [[None] * (c0 + len(r)) for _ in range(r0)] if r0 else []
+        for r in values:
+            rows.append([None] * c0 + [_clean(v) for v in r])
+        while rows and all(v is None for v in rows[-1]):
+            rows.pop()
+        self._grids[sheet] = rows
+        return rows
+
+    # ---- writing ----------------------------------------------------------
+    def replace_outputs(self, sheets: Sequence[OutputSheet]) -> None:
+        """Replace (or add) whole output sheets; all or nothing."""
+        from ..book.write import table_name
+
+        plans = [_plan(out) for out in sheets]  # everything computed before Excel is touched
+        app = self.app
+        screen = _get(app, "screen_updating", True)
+        alerts = _get(app, "display_alerts", True)
+        _set(app, "screen_updating", False)
+        existing = self.sheet_names()
+        made: list[tuple[Any, OutputSheet, dict]] = []
+        try:
+            for i, (out, plan) in enumerate(zip(sheets, plans)):
+                tmp = f"{TMP_PREFIX}{i}"
+                if out.name in existing:
+                    sh = self.xw.sheets.add(name=tmp, before=self.xw.sheets[out.name])
+                else:
+                    sh = self.xw.sheets.add(name=tmp, after=self.xw.sheets[len(self.xw.sheets) - 1])
+                made.append((sh, out, plan))
+                _fill(sh, out, plan, f"{table_name(out.name)}{TMP_PREFIX[1:]}")
+        except BaseException:
+            _set(app, "display_alerts", False)
+            for sh, _, _ in made:
+                try:
+                    sh.delete()
+                except Exception:  # noqa: BLE001 - best effort; the original error matters
+                    pass
+            _set(app, "display_alerts", alerts)
+            _set(app, "screen_updating", screen)
+            raise
+        # commit: swap names (cannot fail for ordinary reasons: names were checked by Excel above)
+        _set(app, "display_alerts", False)
+        try:
+            for sh, out, plan in made:
+                if out.name in existing:
+                    self.xw.sheets[out.name].delete()
+                sh.name = out.name
+                tbl = plan.get("table_obj")
+                if tbl is not None:
+                    try:
+                        tbl.name = table_name(out.name)
+                    except Exception:  # noqa: BLE001 - the temporary table name is harmless
+                        pass
+        finally:
+            _set(app, "display_alerts", alerts)
+            _set(app, "screen_updating", screen)
+        self._grids = {}
+
+
+def _get(obj: Any, attr: str, default: Any) -> Any:
+    try:
+        return getattr(obj, attr)
+    except Exception:  # noqa: BLE001
+        return default
+
+
+def _set(obj: Any, attr: str, value: Any) -> None:
+    try:
+        setattr(obj, attr, value)
+    except Exception:  # noqa: BLE001 - cosmetic settings only
+        pass
+
+
+def _plan(out: OutputSheet) -> dict:
+    """The values of an output sheet as 2D blocks, ready for one assignment each."""
+    ncols = max(len(out.header), max((len(r) for r in out.rows), default=0), 1)
+    table = [list(out.header) + [None] * (ncols - len(out.header))]
+    for r in out.rows:
+        row = [_plain(v) for v in r]
+        table.append(row + [None] * (ncols - len(row)))
+    return {"ncols": ncols, "table": table, "notes": [[n] for n in out.notes]}
+
+
+def _fill(sh: Any, out: OutputSheet, plan: dict, tmp_table: str) -> None:
+    from ..book import layout
+
+    hr = out.header_row
+    ncols = plan["ncols"]
+    nrows = len(plan["table"])
+    if out.title:
+        sh.range((1, 1)).value = out.title
+        sh.range((1, 1)).font.bold = True
+    body = sh.range((hr, 1), (hr + nrows - 1, ncols))
+    body.value = plan["table"]  # one assignment for header and data
+    head = sh.range((hr, 1), (hr, ncols))
+    head.color = _rgb(layout.HEADER_FILL)
+    head.font.bold = True
+    head.font.color = _rgb(layout.HEADER_FONT)
+    if nrows > 1:
+        sh.range((hr + 1, 1), (hr + nrows - 1, ncols)).color = _rgb(layout.OUTPUT_FILL)
+        for j, fmt in out.formats.items():
+            if j < ncols:
+                sh.range((hr + 1, j + 1), (hr + nrows - 1, j + 1)).number_format = fmt
+    for j in range(ncols):
+        sh.range(f"{_col_letter(j + 1)}:{_col_letter(j + 1)}").column_width = out.widths.get(j, 14)
+    if plan["notes"]:
+        r = hr + max(nrows - 1, 1) + 2
+        sh.range((r, 1), (r + len(plan["notes"]) - 1, 1)).value = plan["notes"]
+    if out.table and len(set(out.header)) == len(out.header) and out.header and nrows > 1:
+        plan["table_obj"] = sh.tables.add(source=body, name=tmp_table, table_style_name="TableStyleLight9")
