@@ -1,0 +1,1 @@
+"""Emailing the reports: recipients, mail merge, SMTP / outbox / Outlook, send log."""

@@ -1,0 +1,280 @@
+"""The "send" action: ``xlpy send BOOK`` and the ribbon button "Gửi thư".
+
+A dry run (the default) composes every message and writes it as an ``.eml``
+file in the outbox, plus the "Gửi thư" sheet listing who gets what: nothing
+leaves the computer.  ``--no-dry-run`` sends for real through SMTP (or makes
+Outlook drafts, per the "Cách gửi thật" setting), skipping every address the
+send log says has already received the same content.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import uuid
+from pathlib import Path
+from typing import Annotated, Any, Iterator
+
+from ..actions import Result, action
+from ..book import layout
+from ..book.io import Book
+from ..core.problems import Problems
+from .batch import (
+    BAD_STATUSES,
+    STATUS_SHEET,
+    STATUS_VI,
+    Plan,
+    assign_attachments,
+    build_plan,
+    deliver,
+    read_results,
+    status_sheet,
+)
+from .outbox import Outbox
+from .recipients import read_recipients
+from .sendlog import SendLog, log_path_for
+from .settings import MailSettings, read_mail_settings
+from .smtp import RetryPolicy, SmtpBackend, SmtpConfig, SmtpFatal, get_password
+
+SKIP_FILES = ("~$", ".")
+
+
+def book_path(book: Book) -> Path:
+    """The workbook's path (FileBook.path, an xlwings book's fullname), else the current folder."""
+    for attr in ("path", "fullname", "full_name"):
+        p = getattr(book, attr, None)
+        if p:
+            p = Path(str(p))
+            if p.suffix:
+                return p
+    return Path.cwd() / (getattr(book, "name", None) or "so-tinh.xlsx")
+
+
+def default_outbox(path: Path) -> Path:
+    return path.with_name(f"{path.stem}-hop-thu-di")
+
+
+def collect_attachments(book: Book, settings: MailSettings, attach: Path | None, problems: Problems,
+                        path: Path) -> tuple[list[Path], list[Path]]:
+    """(files to attach, files produced by the report action)."""
+    if attach is not None:
+        attach = Path(attach)
+        if not attach.is_dir():
+            problems.add("mail_attach_dir", STATUS_SHEET, "", str(attach), "một thư mục",
+                         f"Không tìm thấy thư mục tệp đính kèm '{attach}'.")
+            return [], []
+        return sorted(p for p in attach.iterdir() if p.is_file() and not p.name.startswith(SKIP_FILES)), []
+    if settings.attach_format == "none":
+        return [], []
+    from .. import actions as registry
+
+    try:
+        registry.get("report")
+    except KeyError:
+        problems.add("mail_no_reports", STATUS_SHEET, "", "(không có)", "chức năng Báo cáo",
+                     "Chưa có chức năng lập báo cáo để đính kèm: chọn 'Tệp đính kèm' = 'Không đính kèm' "
+                     "hoặc chỉ thư mục chứa tệp bằng --attach.")
+        return [], []
+    out = path.with_name(f"{path.stem}-tep-gui-kem")
+    files: list[Path] = []
+    formats = ["docx", "pdf"] if settings.attach_format == "both" else [settings.attach_format]
+    for fmt in formats:
+        try:
+            res = registry.run("report", book, format=fmt, out=out)
+        except Exception as e:  # noqa: BLE001 - a report failure must not look like a send failure
+            problems.add("mail_report_failed", STATUS_SHEET, "", f"{type(e).__name__}: {e}", "báo cáo lập được",
+                         f"Không lập được báo cáo ({fmt}) để đính kèm: {e}")
+            continue
+        problems.extend(res.problems)
+        if not res.ok:
+            problems.add("mail_report_failed", STATUS_SHEET, "", res.message, "báo cáo lập được",
+                         f"Không lập được báo cáo ({fmt}) để đính kèm: {res.message}")
+        files += [Path(f) for f in res.files if Path(f).suffix.lower() in (".docx", ".pdf", ".doc", ".xlsx")]
+    return files, files
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    """A rich progress bar on a terminal's stderr; a no-op elsewhere (Excel, pipes, tests)."""
+    if not enabled:
+        yield None
+        return
+    try:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        console = Console(stderr=True)
+        if not console.is_terminal:
+            yield None
+            return
+    except ImportError:
+        yield None
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
+                  transient=True) as prog:
+        task = prog.add_task("Gửi thư", total=None)
+
+        def update(done: int, total: int, name: str) -> None:
+            prog.update(task, completed=done, total=total, description=f"Gửi thư: {name}" if name else "Gửi thư")
+
+        yield update
+
+
+def _render(data: dict) -> Any:
+    def render(console: Any) -> None:
+        from rich.table import Table
+
+        t = Table(title="Thư gửi" + (" (chạy thử)" if data["dry_run"] else ""), show_lines=False)
+        for h in ("STT", "Đơn vị", "Địa chỉ", "Loại", "Tệp đính kèm", "Trạng thái"):
+            t.add_column(h)
+        for r in data["rows"]:
+            style = "red" if r["trang_thai"] in BAD_STATUSES else ("green" if r["trang_thai"] == "sent" else None)
+            t.add_row(str(r["stt"]), f"{r['ten']} ({r['ma']})", r["dia_chi"], r["loai"], r["dinh_kem"],
+                      r["trang_thai_vi"] + (f" – {r['chi_tiet']}" if r["chi_tiet"] and r["trang_thai"] in BAD_STATUSES else ""),
+                      style=style)
+        console.print(t)
+
+    return render
+
+
+@action(
+    "send",
+    label="Gửi thư",
+    help="Gửi thông báo kết quả cho từng đơn vị và báo cáo tổng hợp cho Ban TĐKT (mặc định chạy thử: chỉ ghi tệp .eml)",
+    group="Báo cáo",
+    icon="FileSendAsAttachment",
+    order=80,
+    supertip="Lập thư cho từng đơn vị (Email, CC ở sheet Đơn vị) và cho Ban TĐKT (Cài đặt), kèm báo cáo. "
+    "Lần đầu chỉ chạy thử: thư được ghi thành tệp .eml và sheet 'Gửi thư' liệt kê ai nhận gì. "
+    "Gửi thật sẽ bỏ qua những địa chỉ đã nhận cùng nội dung, nên bấm lại không gửi trùng.",
+)
+def send(
+    book: Book,
+    dry_run: Annotated[bool, "Chạy thử: chỉ ghi thư thành tệp .eml, không gửi gì (mặc định)"] = True,
+    outbox: Annotated[Path | None, "Thư mục ghi tệp .eml khi chạy thử (mặc định: <tên sổ>-hop-thu-di)"] = None,
+    attach: Annotated[Path | None, "Thư mục chứa tệp đính kèm (mặc định: lập báo cáo từ sổ tính)"] = None,
+    only: Annotated[str | None, "Chỉ gửi cho các mã đơn vị này (cách nhau bằng dấu phẩy; 'ban-tdkt' = Ban TĐKT)"] = None,
+    partial: Annotated[bool, "Vẫn gửi cho các người nhận hợp lệ khi có người nhận bị lỗi địa chỉ"] = False,
+    retry_delay: Annotated[float, "Số giây chờ trước lần thử lại đầu tiên khi máy chủ tạm lỗi (nhân đôi mỗi lần)"] = 2.0,
+    attempts: Annotated[int, "Số lần thử tối đa cho mỗi thư khi máy chủ tạm lỗi"] = 4,
+) -> Result:
+    problems = Problems()
+    path = book_path(book)
+    settings = read_mail_settings(book, problems)
+    recipients = read_recipients(book, settings, problems)
+    if only:
+        wanted = {w.strip().casefold() for w in only.split(",") if w.strip()}
+        recipients = [r for r in recipients if r.key.casefold() in wanted or r.code.casefold() in wanted]
+        if not recipients:
+            problems.add("mail_only_none", layout.UNITS, "", only, "mã đơn vị có trong sheet",
+                         f"Không có người nhận nào khớp với '{only}'.")
+    files, _ = collect_attachments(book, settings, attach, problems, path)
+    assigned = assign_attachments(files, recipients)
+    tpl_dirs = [path.parent / "templates"]
+    from .compose import template_dirs
+
+    plan: Plan = build_plan(settings, recipients, assigned, read_results(book), problems,
+                            template_dirs=template_dirs(tpl_dirs))
+    if not read_results(book):
+        problems.warn("mail_no_results", layout.RESULTS, "", "(chưa có)", "kết quả đã tính",
+                      f"Chưa có sheet '{layout.RESULTS}': thư không ghi điểm, hạng; hãy Tính điểm trước khi gửi.")
+
+    log = SendLog(log_path_for(path))
+    batch = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    hold = ""
+    backend: Any = None
+    box: Outbox | None = None
+    if dry_run:
+        box = Outbox(outbox or default_outbox(path))
+    else:
+        if problems.has_errors and not partial:
+            hold = "sổ tính còn lỗi (xem danh sách lỗi); sửa rồi gửi lại, hoặc dùng --partial để gửi cho người nhận hợp lệ"
+        if not plan.ready:
+            hold = hold or "không có thư nào gửi được"
+        if not hold:
+            backend, hold = _make_backend(settings, problems, retry_delay, attempts)
+
+    try:
+        with _progress(True) as update:
+            rows, written = deliver(plan, backend=backend, outbox=box, log=log, dry_run=dry_run, hold=hold, progress=update,
+                                    batch=batch)
+    finally:
+        if backend is not None and hasattr(backend, "close"):
+            backend.close()
+    if box is not None:
+        box.prune(written)
+
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    if dry_run:
+        note = (f"Chạy thử lúc {dt.datetime.now():%d/%m/%Y %H:%M}: chưa gửi thư nào. Thư đã ghi ở {box.folder if box else ''}. "
+                "Kiểm tra rồi gửi thật (xlpy send SỔ --no-dry-run).")
+        message = (f"Chạy thử: đã ghi {len(written)} thư (.eml) vào {box.folder if box else ''}; chưa gửi gì. "
+                   f"Xem sheet '{STATUS_SHEET}', rồi gửi thật bằng --no-dry-run.")
+    else:
+        parts = [f"{STATUS_VI[k].lower()}: {v}" for k, v in counts.items()]
+        note = f"Lần gửi {batch} (địa chỉ) – " + "; ".join(parts)
+        message = "Gửi thư (số địa chỉ) – " + "; ".join(parts) + "."
+        if hold:
+            message = f"Chưa gửi thư nào: {hold}."
+    try:
+        book.replace_outputs([status_sheet(rows, note)])
+        wrote_book = True
+    except Exception as e:  # noqa: BLE001 - the workbook may be open in Excel
+        wrote_book = False
+        problems.warn("mail_status_sheet", STATUS_SHEET, "", f"{type(e).__name__}: {e}", "ghi được",
+                      f"Không ghi được sheet '{STATUS_SHEET}' (sổ tính đang mở?); kết quả gửi vẫn ở {log.path.name}.")
+    bad = sum(v for k, v in counts.items() if k in BAD_STATUSES)
+    ok = not hold and bad == 0 and not problems.has_errors
+    data = {
+        "dry_run": dry_run,
+        "backend": "outbox" if dry_run else getattr(backend, "name", None),
+        "outbox": str(box.folder) if box else None,
+        "log": str(log.path),
+        "batch": batch,
+        "counts": counts,
+        "rows": [r.to_dict() for r in rows],
+        "messages": [
+            {"ma": i.recipient.code, "ten": i.recipient.name, "den": [str(a) for a in i.recipient.to],
+             "cc": [str(a) for a in i.recipient.cc], "tieu_de": i.composed.subject if i.composed else "",
+             "dinh_kem": [p.name for p in i.attachments], "ma_noi_dung": i.composed.content_hash if i.composed else "",
+             "loi": i.error}
+            for i in plan.items
+        ],
+    }
+    out_files: list[Path] = list(written)
+    if log.path.exists() and not dry_run:
+        out_files.append(log.path)
+    if wrote_book and isinstance(getattr(book, "path", None), Path):
+        out_files.append(book.path)
+    return Result(ok, message, data=data, problems=problems, files=out_files, render=_render(data))
+
+
+def _make_backend(settings: MailSettings, problems: Problems, retry_delay: float, attempts: int) -> tuple[Any, str]:
+    """(backend, "") or (None, Vietnamese reason)."""
+    if settings.backend == "outlook":
+        from .outlook import OutlookDrafts, OutlookUnavailable
+
+        try:
+            return OutlookDrafts(), ""
+        except OutlookUnavailable as e:
+            problems.add("mail_outlook", layout.SETTINGS, "", "Thư nháp Outlook", "Outlook trên Windows", str(e))
+            return None, str(e)
+    if not settings.smtp_host:
+        msg = f"chưa có 'Máy chủ SMTP' trong sheet '{layout.SETTINGS}'"
+        problems.add("mail_no_host", layout.SETTINGS, "", "", "Máy chủ SMTP", msg[0].upper() + msg[1:] + ".")
+        return None, msg
+    password = None
+    if settings.smtp_user:
+        password, _source = get_password(settings.smtp_user)
+    cfg = SmtpConfig(settings.smtp_host, settings.smtp_port, settings.smtp_security, settings.smtp_user,
+                     timeout=float(os.environ.get("XLPY_SMTP_TIMEOUT", "30")), cafile=settings.smtp_cafile)
+    backend = SmtpBackend(cfg, password, RetryPolicy(attempts=max(1, attempts), base_delay=max(0.0, retry_delay)))
+    try:
+        backend.connect()  # fail early (unreachable, login refused) before the first message
+    except SmtpFatal as e:
+        problems.add(f"mail_{e.code}", layout.SETTINGS, "", e.smtp_code or "", "kết nối được", e.message)
+        return None, e.message
+    return backend, ""

@@ -1,0 +1,422 @@
+"""A batch: plan who gets what, then deliver through one backend.
+
+:func:`build_plan` turns the workbook (settings, units, results) and a set
+of attachment files into composed messages — pure data, nothing sent.
+:func:`deliver` walks the plan through the outbox (dry run), SMTP or Outlook,
+consults the send log so nothing goes out twice, and returns one
+:class:`StatusRow` per recipient address for the "Gửi thư" output sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from ..book import layout
+from ..book.io import Book, OutputSheet, nfc
+from ..core.problems import Problems
+from .compose import ComposeError, Composed, attachment_name, compose, make_env
+from .recipients import OFFICE_KEY, AddressError, Recipient, parse_address
+from .sendlog import SendLog
+from .settings import MailSettings
+
+STATUS_SHEET = "Gửi thư"
+layout.register_output_sheet(STATUS_SHEET)
+
+STATUS_HEADER = ["STT", "Mã đơn vị", "Tên đơn vị", "Địa chỉ", "Loại", "Tiêu đề", "Tệp đính kèm",
+                 "Trạng thái", "Chi tiết", "Thời điểm", "Mã nội dung"]
+
+# status key -> Vietnamese label (the sheet, the terminal)
+STATUS_VI = {
+    "sent": "Đã gửi",
+    "already": "Đã gửi trước đó",
+    "draft": "Đã tạo thư nháp",
+    "written": "Chạy thử – đã ghi .eml",
+    "would_skip": "Chạy thử – đã gửi trước đó, sẽ bỏ qua",
+    "refused": "Bị từ chối",
+    "deferred": "Tạm hoãn – sẽ gửi lại",
+    "failed": "Chưa gửi",
+    "invalid": "Lỗi – chưa gửi",
+}
+BAD_STATUSES = frozenset({"refused", "deferred", "failed", "invalid"})
+
+
+# ---- plan ----------------------------------------------------------------------
+@dataclass
+class Item:
+    index: int
+    recipient: Recipient
+    attachments: list[Path] = field(default_factory=list)
+    composed: Composed | None = None
+    error: str = ""  # Vietnamese; recipient or compose error
+
+    @property
+    def ok(self) -> bool:
+        return self.composed is not None and not self.error
+
+
+@dataclass
+class Plan:
+    items: list[Item]
+    sender: Address | None
+    problems: Problems
+
+    @property
+    def ready(self) -> list[Item]:
+        return [i for i in self.items if i.ok]
+
+
+def _fold(text: str) -> str:
+    base = unicodedata.normalize("NFD", nfc(text).replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in base if not unicodedata.combining(ch)).casefold()
+
+
+OFFICE_WORDS = ("tong hop", "tong-hop", "tonghop", "tong_hop", "ban tdkt", "ban-tdkt", "summary")
+
+
+def assign_attachments(files: Sequence[Path], recipients: Sequence[Recipient]) -> dict[str, list[Path]]:
+    """Which files go to whom, from the file names.
+
+    A file whose name contains a unit code as a separate word (``Thông báo -
+    SNV.pdf``) goes to that unit only; one that says "tổng hợp" goes to the
+    office; every other file (the block report) goes to every unit — and to
+    the office when no summary file exists.
+    """
+    units = [r for r in recipients if r.kind == "unit"]
+    per_unit: dict[str, list[Path]] = {r.key: [] for r in units}
+    office: list[Path] = []
+    common: list[Path] = []
+    for f in files:
+        stem = _fold(Path(f).stem)
+        owners = [r.key for r in units
+                  if re.search(rf"(^|[^a-z0-9]){re.escape(_fold(r.code))}($|[^a-z0-9])", stem)]
+        if owners:
+            for k in owners:
+                per_unit[k].append(Path(f))
+        elif any(w in stem for w in OFFICE_WORDS):
+            office.append(Path(f))
+        else:
+            common.append(Path(f))
+    out = {k: v + common for k, v in per_unit.items()}
+    out[OFFICE_KEY] = office or list(common)
+    return out
+
+
+def _fmt_num(v: Any) -> str:
+    if v is None or v == "":
+        return ""
+    if isinstance(v, bool):
+        return "Có" if v else "Không"
+    if isinstance(v, (int, float)):
+        try:
+            from ..vn import fmt_number
+
+            return fmt_number(v, 2)
+        except Exception:  # noqa: BLE001 - formatting must never stop a batch
+            return str(v)
+    return nfc(str(v)).strip()
+
+
+def read_results(book: Book) -> dict[str, dict[str, Any]]:
+    """Per unit code: ``hang``, ``tong_diem``, ``xep_loai`` (formatted) and every column (``cot``)."""
+    grid = book.grid(layout.RESULTS) or []
+    hr = None
+    for i, row in enumerate(grid[:6]):
+        if any(isinstance(v, str) and nfc(v).strip().casefold() == "mã đơn vị" for v in row):
+            hr = i
+            break
+    if hr is None:
+        return {}
+    header = [nfc(str(h)).strip() if h is not None else "" for h in grid[hr]]
+    low = [h.casefold() for h in header]
+
+    def find(*preds: Callable[[str], bool]) -> int | None:
+        for pred in preds:
+            for j, h in enumerate(low):
+                if h and pred(h):
+                    return j
+        return None
+
+    j_code = low.index("mã đơn vị")
+    j_name = find(lambda h: h == "tên đơn vị")
+    j_rank = find(lambda h: h == "hạng", lambda h: h.startswith("hạng") or h.startswith("xếp hạng"))
+    j_total = find(lambda h: h == "tổng điểm", lambda h: "điểm cuối" in h, lambda h: h.startswith("tổng"))
+    j_class = find(lambda h: h == "xếp loại", lambda h: "xếp loại" in h)
+    out: dict[str, dict[str, Any]] = {}
+    for row in grid[hr + 1:]:
+        if j_code >= len(row) or row[j_code] in (None, ""):
+            continue
+        code = _fmt_num(row[j_code]).replace(".", "") if isinstance(row[j_code], (int, float)) else nfc(str(row[j_code])).strip()
+
+        def at(j: int | None) -> str:
+            return _fmt_num(row[j]) if j is not None and j < len(row) else ""
+
+        out[code] = {
+            "ma": code,
+            "ten": at(j_name),
+            "hang": at(j_rank),
+            "tong_diem": at(j_total),
+            "xep_loai": at(j_class),
+            "cot": {h: at(j) for j, h in enumerate(header) if h},
+        }
+    return out
+
+
+def base_context(settings: MailSettings, results: dict[str, dict[str, Any]], recipients: Sequence[Recipient]) -> dict:
+    try:
+        from ..vn import fmt_date
+
+        ngay = fmt_date(settings.round_date, empty="") if settings.round_date else ""
+    except Exception:  # noqa: BLE001
+        ngay = str(settings.round_date or "")
+    units = [r for r in recipients if r.kind == "unit"]
+    table = []
+    for r in units:
+        res = results.get(r.code, {})
+        table.append({"ma": r.code, "ten": r.name, "hang": res.get("hang", ""),
+                      "tong_diem": res.get("tong_diem", ""), "xep_loai": res.get("xep_loai", "")})
+
+    def rank_key(row: dict) -> tuple:
+        try:
+            return (0, float(str(row["hang"]).replace(".", "").replace(",", ".")))
+        except ValueError:
+            return (1, 0.0)
+
+    table.sort(key=rank_key)
+    khoi = settings.block_name or "khối thi đua"
+    ky = (settings.period or "").strip()
+    ky = ky[:1].lower() + ky[1:]
+    nam = settings.year
+    if nam:
+        ky_nam = f"{ky} {nam}" if ky.endswith("năm") else f"{ky} năm {nam}".strip()
+    else:
+        ky_nam = ky
+    return {
+        "khoi": khoi,
+        "nam": settings.year,
+        "ky": ky,
+        "ky_nam": ky_nam,
+        "ngay_xet": ngay,
+        "ban_tdkt": settings.office_name,
+        "nguoi_gui": settings.sender_name or f"Khối trưởng {khoi}",
+        "so_don_vi": len(units),
+        "bang_ket_qua": table if results else [],
+    }
+
+
+def recipient_context(base: dict, r: Recipient, results: dict[str, dict[str, Any]]) -> dict:
+    ctx = dict(base)
+    ctx["don_vi"] = {"ma": r.code if r.kind == "unit" else "", "ten": r.name, "vai_tro": r.role}
+    ctx["ket_qua"] = results.get(r.code) if r.kind == "unit" else None
+    return ctx
+
+
+def sender_address(settings: MailSettings, problems: Problems) -> Address | None:
+    raw = settings.sender_email or (settings.smtp_user if "@" in settings.smtp_user else "")
+    if not raw:
+        problems.add("mail_no_sender", layout.SETTINGS, "", "", "Email người gửi",
+                     f"Chưa có 'Email người gửi' trong sheet '{layout.SETTINGS}'.")
+        return None
+    try:
+        return parse_address(raw, settings.sender_name)
+    except AddressError as e:
+        problems.add("mail_bad_sender", layout.SETTINGS, "", raw, "ten@coquan.gov.vn",
+                     f"'Email người gửi' sai: {e}.")
+        return None
+
+
+def build_plan(
+    settings: MailSettings,
+    recipients: Sequence[Recipient],
+    attachments: dict[str, list[Path]],
+    results: dict[str, dict[str, Any]],
+    problems: Problems,
+    *,
+    template_dirs: Sequence[Path] | None = None,
+    date: dt.datetime | None = None,
+) -> Plan:
+    sender = sender_address(settings, problems)
+    env = make_env(template_dirs)
+    base = base_context(settings, results, recipients)
+    date = date or dt.datetime.now().astimezone().replace(microsecond=0)
+    items = []
+    for i, r in enumerate(recipients, start=1):
+        item = Item(i, r, list(attachments.get(r.key, [])))
+        if not r.ok:
+            item.error = r.error or "không có địa chỉ"
+        elif sender is None:
+            item.error = "chưa có địa chỉ người gửi"
+        else:
+            subject = settings.subject_unit if r.kind == "unit" else settings.subject_office
+            try:
+                item.composed = compose(r, recipient_context(base, r, results), item.attachments, sender=sender,
+                                        subject_template=subject, env=env, date=date)
+            except ComposeError as e:
+                item.error = str(e)
+                problems.add("mail_compose", layout.UNITS if r.kind == "unit" else layout.SETTINGS,
+                             f"A{r.row}" if r.row else "", r.name, "thư soạn được",
+                             f"{r.name} ({r.code}): {e}.")
+        items.append(item)
+    return Plan(items, sender, problems)
+
+
+# ---- delivery --------------------------------------------------------------------
+@dataclass
+class StatusRow:
+    index: int
+    code: str
+    name: str
+    addr: str
+    role: str  # "Đến" / "CC"
+    subject: str
+    attachments: str
+    status: str  # key of STATUS_VI
+    detail: str = ""
+    time: str = ""
+    hash: str = ""
+
+    @property
+    def status_vi(self) -> str:
+        return STATUS_VI.get(self.status, self.status)
+
+    def cells(self) -> list[Any]:
+        return [self.index, self.code, self.name, self.addr, self.role, self.subject, self.attachments,
+                self.status_vi, self.detail, self.time, self.hash[:12]]
+
+    def to_dict(self) -> dict:
+        return {"stt": self.index, "ma": self.code, "ten": self.name, "dia_chi": self.addr, "loai": self.role,
+                "tieu_de": self.subject, "dinh_kem": self.attachments, "trang_thai": self.status,
+                "trang_thai_vi": self.status_vi, "chi_tiet": self.detail, "thoi_diem": self.time,
+                "ma_noi_dung": self.hash}
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M:%S")
+
+
+def _rows(item: Item, status: str, detail: str = "", only: set[str] | None = None,
+          per_addr: dict[str, tuple[str, str]] | None = None) -> list[StatusRow]:
+    r = item.recipient
+    c = item.composed
+    subject = c.subject if c else ""
+    atts = "; ".join(attachment_name(p) for p in item.attachments)
+    chash = c.content_hash if c else ""
+    addrs = r.addresses or [("", "Đến")]
+    out = []
+    t = _now()
+    for addr, role in addrs:
+        if only is not None and addr.lower() not in only:
+            continue
+        st, det = (per_addr or {}).get(addr.lower(), (status, detail))
+        out.append(StatusRow(item.index, r.code if r.kind == "unit" else "Ban TĐKT", r.name, addr, role, subject,
+                             atts, st, det, t, chash))
+    return out
+
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+def deliver(
+    plan: Plan,
+    *,
+    backend: Any = None,  # SmtpBackend | OutlookDrafts | None (dry run)
+    outbox: Any = None,  # Outbox for the dry run
+    log: SendLog,
+    dry_run: bool = False,
+    hold: str = "",  # Vietnamese reason to send nothing (input errors); rows say so
+    progress: ProgressFn | None = None,
+    batch: str = "",
+) -> tuple[list[StatusRow], list[Path]]:
+    """Deliver every ready item; return status rows and the files written (.eml)."""
+    from .smtp import SmtpFatal
+
+    rows: list[StatusRow] = []
+    written: list[Path] = []
+    backend_name = getattr(backend, "name", "smtp")
+    done = log.delivered(backend_name)
+    fatal: str = ""
+    total = len(plan.items)
+    if not dry_run and not hold:
+        log.append(event="batch", batch=batch, backend=backend_name, messages=len(plan.ready))
+    for n, item in enumerate(plan.items, start=1):
+        r = item.recipient
+        if progress:
+            progress(n - 1, total, r.name)
+        if not item.ok:
+            rows += _rows(item, "invalid", item.error)
+            continue
+        c = item.composed
+        assert c is not None
+        pending = [a for a in c.envelope_to if (c.content_hash, a.lower()) not in done]
+        already = {a.lower() for a in c.envelope_to} - {a.lower() for a in pending}
+        per: dict[str, tuple[str, str]] = {a: ("would_skip" if dry_run else "already", "") for a in already}
+        if dry_run:  # dry run: write the whole message, say what a real run would skip
+            written.append(outbox.write(item.index, c))
+            for a in pending:
+                per[a.lower()] = ("written", written[-1].name)
+            rows += _rows(item, "written", per_addr=per)
+            continue
+        if hold or fatal:
+            for a in pending:
+                per[a.lower()] = ("failed", hold or fatal)
+            rows += _rows(item, "failed", per_addr=per)
+            continue
+        if not pending:
+            rows += _rows(item, "already", per_addr=per)
+            continue
+        common = dict(batch=batch, backend=backend_name, key=r.key, hash=c.content_hash, subject=c.subject,
+                      message_id=c.message["Message-ID"])
+        try:
+            if backend_name == "outlook":
+                backend.save_draft(c)
+                for a in pending:
+                    log.append(event="draft", addr=a, **common)
+                    per[a.lower()] = ("draft", "")
+            else:
+                envelope_from = plan.sender.addr_spec if plan.sender else ""
+
+                def settled(d: Any, common: dict = common, per: dict = per) -> None:
+                    log.append(event=d.status, addr=d.addr, code=d.code, detail=d.detail, attempts=d.attempts,
+                               **common)
+                    per[d.addr.lower()] = (d.status, d.detail)
+
+                backend.send(c.message, envelope_from, pending, on_result=settled)
+        except SmtpFatal as e:
+            fatal = e.message
+            plan.problems.add(f"mail_{e.code}", STATUS_SHEET, "", e.smtp_code or "", "gửi được", e.message)
+            for a in pending:
+                if a.lower() not in per:
+                    per[a.lower()] = ("failed", fatal)
+                    log.append(event="failed", addr=a, detail=fatal, **common)
+        except Exception as e:  # noqa: BLE001 - an unexpected error must still be reported per recipient
+            fatal = f"lỗi không lường trước: {type(e).__name__}: {e}"
+            plan.problems.add("mail_unexpected", STATUS_SHEET, "", type(e).__name__, "gửi được",
+                              f"Dừng gửi vì {fatal}")
+            for a in pending:
+                if a.lower() not in per:
+                    per[a.lower()] = ("failed", fatal)
+                    log.append(event="failed", addr=a, detail=fatal, **common)
+        rows += _rows(item, "failed", per_addr=per)
+        for row in rows:
+            if row.index == item.index and row.status in ("refused", "deferred"):
+                verb = "từ chối" if row.status == "refused" else "tạm hoãn"
+                plan.problems.add(f"mail_{row.status}", STATUS_SHEET, "", row.detail, "250 OK",
+                                  f"{row.name} <{row.addr}>: máy chủ {verb} – {row.detail}")
+    if progress:
+        progress(total, total, "")
+    return rows, written
+
+
+def status_sheet(rows: Sequence[StatusRow], note: str = "") -> OutputSheet:
+    return OutputSheet(
+        STATUS_SHEET,
+        STATUS_HEADER,
+        [r.cells() for r in rows],
+        widths={0: 5, 1: 12, 2: 32, 3: 30, 4: 6, 5: 50, 6: 40, 7: 24, 8: 50, 9: 19, 10: 14},
+        notes=[note] if note else [],
+    )
