@@ -176,6 +176,7 @@ def _run(tag: str, book: Any, ui: UI, base: Path) -> Any:
         return None
     ui.status(f"xlpy: {act.label}…")
     started = time.monotonic()
+    wrote = _track_writes(book) if act.uses_book else []
     try:
         if act.uses_book:
             result = act.func(book, **opts)
@@ -183,11 +184,16 @@ def _run(tag: str, book: Any, ui: UI, base: Path) -> Any:
             result = act.func(**opts)
     except InputError as e:
         ui.status(None)
-        ui.message(_problems_text(str(e), e.problems), error=True)
+        ui.message(_problems_text(str(e), e.problems, unchanged=not wrote), error=True)
         return None
     if not getattr(result, "ok", False):
         ui.status(None)
-        ui.message(_problems_text(getattr(result, "message", "Thao tác không thành công."), getattr(result, "problems", [])), error=True)
+        ui.message(
+            _problems_text(
+                getattr(result, "message", "Thao tác không thành công."), getattr(result, "problems", []), unchanged=not wrote
+            ),
+            error=True,
+        )
         return result
     secs = time.monotonic() - started
     ui.status(f"xlpy: {result.message} ({secs:.1f} giây)")
@@ -237,7 +243,27 @@ def _options(act: Any, ui: UI, base: Path, book: Any) -> dict | None:
     return opts
 
 
-def _problems_text(summary: str, problems: Any, heading_only: bool = False, limit: int = 12) -> str:
+def _track_writes(book: Any) -> list[int]:
+    """Note on the book instance whether the action wrote to it (so the message can say)."""
+    wrote: list[int] = []
+    orig = getattr(book, "replace_outputs", None)
+    if orig is None:
+        return wrote
+
+    def replace_outputs(sheets: Any) -> None:
+        orig(sheets)
+        wrote.append(len(sheets))
+
+    try:
+        book.replace_outputs = replace_outputs
+    except (AttributeError, TypeError):  # pragma: no cover - slotted book
+        pass
+    return wrote
+
+
+def _problems_text(
+    summary: str, problems: Any, heading_only: bool = False, limit: int = 12, unchanged: bool = True
+) -> str:
     items = list(problems or [])
     if not items:
         return summary
@@ -250,7 +276,7 @@ def _problems_text(summary: str, problems: Any, heading_only: bool = False, limi
         lines.append(f"… và {len(items) - limit} mục khác (xem trang “Lỗi” hoặc chạy xlpy validate).")
     if not heading_only:
         lines.append("")
-        lines.append("Sổ tính không bị thay đổi. Sửa các ô trên rồi bấm lại.")
+        lines.append(("Sổ tính không bị thay đổi. " if unchanged else "") + "Sửa các mục trên rồi bấm lại.")
     return "\n".join(lines)
 
 

@@ -35,7 +35,7 @@ from ..core.problems import Problems
 
 CATEGORY = "Thi đua – Khen thưởng"
 
-__all__ = ["TDKT_SCORE", "TDKT_RANK", "TDKT_CLASS", "UDF_NAMES", "UdfError"]
+__all__ = ["TDKT_SCORE", "TDKT_RANK", "TDKT_CLASS", "TDKT_QUOTA", "UDF_NAMES", "UdfError"]
 
 
 class UdfError(ValueError):
@@ -56,6 +56,8 @@ def _cell(v: Any) -> Any:
     tname = type(v).__name__
     if tname == "XlError":  # formulas engine error value
         return CellError(str(v))
+    if tname == "Token" and str(v) == "empty":  # formulas engine blank cell (a str subclass)
+        return None
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalar
         try:
             v = v.item()
@@ -72,8 +74,6 @@ def _cell(v: Any) -> Any:
     if isinstance(v, (int, float)):
         f = float(v)
         return None if math.isnan(f) else f
-    if tname in ("Token", "_EMPTY", "EmptyValue") or str(v) == "empty":  # formulas' blank cell
-        return None
     return v
 
 
@@ -448,4 +448,62 @@ def TDKT_CLASS(totals, maximum=100, classes=None):
         return _error_cell(e)
 
 
-UDF_NAMES = ("TDKT_SCORE", "TDKT_RANK", "TDKT_CLASS")
+# ---------------------------------------------------------------------------
+# TDKT_QUOTA
+
+_ROUNDING_WORDS = {
+    "floor": "floor", "xuống": "floor", "xuong": "floor", "làm tròn xuống": "floor",
+    "ceil": "ceil", "lên": "ceil", "len": "ceil", "làm tròn lên": "ceil",
+    "half_up": "half_up", "0,5": "half_up", "0.5": "half_up", "làm tròn 0,5 lên": "half_up",
+}
+
+
+def quota_table(base: Any, pct: Any, rounding: Any = None, count: Any = None) -> list[list[Any]]:
+    """The pure body of :func:`TDKT_QUOTA` (raises :class:`UdfError`)."""
+    try:
+        from ..rules.quotas import quota_cap
+    except ImportError as e:  # pragma: no cover - the rules package ships with xlpy
+        raise UdfError(f"Thiếu phần quy định khen thưởng của xlpy ({e}). Cài lại xlpy.") from e
+
+    r = _scalar(rounding, "floor")
+    mode = _ROUNDING_WORDS.get(str(r).strip().casefold()) if isinstance(r, str) else None
+    if mode is None:
+        raise UdfError(f"Cách làm tròn “{r}” không hợp lệ. Dùng “xuống” (mặc định), “lên” hoặc “0,5”.")
+    bh, bases = _column(base, "base")
+    ph, pcts = _column(pct, "pct")
+    cnt = _scalar(count, None)
+    if cnt is not None and (isinstance(cnt, bool) or not isinstance(cnt, float) or cnt < 0 or not cnt.is_integer()):
+        raise UdfError(f"Số suất tối đa (count) phải là số nguyên không âm (đang là “{cnt}”).")
+    n = max(len(bases), len(pcts))
+    if len(bases) not in (1, n) or len(pcts) not in (1, n):
+        raise UdfError(f"Cột cơ sở ({len(bases)} dòng) và cột tỷ lệ ({len(pcts)} dòng) phải cùng số dòng, hoặc một bên là một ô.")
+    bases = bases * n if len(bases) == 1 else bases
+    pcts = pcts * n if len(pcts) == 1 else pcts
+    first = 2 if bh is not None else 1
+    rows: list[list[Any]] = []
+    for i, (b, p) in enumerate(zip(bases, pcts)):
+        if b is None or p is None:
+            rows.append([None])
+            continue
+        if isinstance(b, bool) or not isinstance(b, float) or b < 0 or not b.is_integer():
+            raise UdfError(f"Dòng {first + i}: số cơ sở “{b}” phải là số nguyên không âm (số người, số tập thể).")
+        if isinstance(p, bool) or not isinstance(p, float) or not 0 <= p <= 100:
+            raise UdfError(f"Dòng {first + i}: tỷ lệ “{p}” phải là phần trăm từ 0 đến 100 (nhập 15 cho 15 %).")
+        rows.append([quota_cap(int(b), pct=p, count=None if cnt is None else int(cnt), rounding=mode)])
+    return _out(["Số tối đa"] if bh is not None else None, rows)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("base", ndim=2, err_to_str=True, doc="Số cơ sở để tính tỷ lệ (số người hoặc số tập thể): một ô hoặc một cột.")
+@xw.arg("pct", ndim=2, err_to_str=True, doc="Tỷ lệ tối đa, tính bằng % (15 nghĩa là 15 %): một ô hoặc một cột cùng số dòng.")
+@xw.arg("rounding", doc="Làm tròn: “xuống” (mặc định), “lên” hoặc “0,5”.")
+@xw.arg("count", doc="Số suất tối đa cố định (nếu quy định có); khi có cả hai, lấy số nhỏ hơn.")
+def TDKT_QUOTA(base, pct, rounding="xuống", count=None):
+    """Tính số được khen tối đa theo tỷ lệ “không quá X % của Y”, làm tròn theo cách đã chọn (mặc định làm tròn xuống); tính chính xác, không sai số thập phân."""
+    try:
+        return quota_table(base, pct, rounding, count)
+    except Exception as e:  # noqa: BLE001
+        return _error_cell(e)
+
+
+UDF_NAMES = ("TDKT_SCORE", "TDKT_RANK", "TDKT_CLASS", "TDKT_QUOTA")
