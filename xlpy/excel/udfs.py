@@ -376,8 +376,11 @@ def rank_table(totals: Any, method: Any = None, tiebreak: Any = None, blocks: An
             keys.append((name, np.array([np.nan if c is None else c for c in col], dtype=float)))
     block_ids = np.zeros(n, dtype=int)
     if not _missing(blocks):
-        bh, bvals = _column(blocks, "blocks")
-        if bh is None and header is not None and len(bvals) == n + 1:
+        bg = _grid(blocks)
+        if len(bg) == 1 and len(bg[0]) > 1:  # a row: take it as the column
+            bg = [[v] for v in bg[0]]
+        bvals = [r[0] for r in bg]
+        if header is not None:  # same rows as totals, header included
             bvals = bvals[1:]
         if len(bvals) != n:
             raise UdfError(f"Cột khối có {len(bvals)} dòng nhưng cột tổng điểm có {n} dòng. Chọn hai cột cùng số dòng.")

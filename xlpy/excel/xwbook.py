@@ -84,7 +84,8 @@ class XwBook:
         used = sh.used_range
         values = used.options(ndim=2, err_to_str=True).value or []
         r0, c0 = used.row - 1, used.column - 1  # the used range need not start at A1
-        rows: Grid = [[None] * (c0 + len(r)) for _ in range(r0)] if r0 else []
+        width = c0 + max((len(r) for r in values), default=0)
+        rows: Grid = [[None] * width for _ in range(r0)]
         for r in values:
             rows.append([None] * c0 + [_clean(v) for v in r])
         while rows and all(v is None for v in rows[-1]):
