@@ -253,10 +253,10 @@ def header_block(doc, number=True, text_w=TEXT_W):
     para(L, "{{ doc.parent_body_upper }}", size=13, align=J.CENTER, after=0)
     tag(L, "{%p endif %}")
     para(L, "{{ doc.issuing_body_upper }}", size=13, bold=True, align=J.CENTER, after=0)
-    rule(L, 22, left_w - 4)
+    rule(L, 22, left_w - 4).paragraph_format.space_before = Pt(2)
     para(R, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True, align=J.CENTER, after=0)
     para(R, "Độc lập - Tự do - Hạnh phúc", size=13, bold=True, align=J.CENTER, after=0)
-    rule(R, 62, right_w - 4)
+    rule(R, 62, right_w - 4).paragraph_format.space_before = Pt(2)
     L2, R2 = t.cell(1, 0), t.cell(1, 1)
     if number:
         p = cell_text(L2, "{{ doc.number_line }}", size=13)
@@ -272,7 +272,7 @@ def title(doc, kind, summary_lines):
     para(doc, kind, size=14, bold=True, align=J.CENTER, before=18, after=0, keep_next=True)
     for s in summary_lines:
         para(doc, s, size=14, bold=True, align=J.CENTER, after=0, keep_next=True)
-    rule(doc, 40, TEXT_W, after=12).paragraph_format.space_before = Pt(3)
+    rule(doc, 40, TEXT_W, after=12).paragraph_format.space_before = Pt(7)
 
 
 def heading(doc, text, size=14):
@@ -443,7 +443,7 @@ def danh_sach_de_nghi():
         ["STT", "Tên tập thể", "Hạng", "Tổng điểm", "Hình thức đề nghị", "Kết quả kiểm tra tiêu chuẩn", "Tiền thưởng (đồng)"],
         ["{{ p.stt }}", "{{ p.unit_name }}", "{{ p.rank }}", "{{ units_by_code[p.unit_code].total if p.unit_code in units_by_code else '' }}",
          "{{ p.form }}", "{{ p.verdict }}{% if p.reasons %}: {{ p.reasons }}{% endif %}{% if p.citation %} ({{ p.citation }}){% endif %}", "{{ p.money }}"],
-        [11, 42, 15, 17, 28, 34, 18],
+        [13, 41, 15, 17, 28, 33, 18],
         aligns=[J.CENTER, J.LEFT, J.CENTER, J.RIGHT, J.LEFT, J.LEFT, J.RIGHT],
         loop="p in proposals",
     )

@@ -64,7 +64,7 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
     "classes": tuple("name count pct units".split()),
     "ties": None,
     "stats": tuple("n_units avg_total best_total worst_total spread".split()),
-    "proposals": tuple("stt rank unit_code unit_name form verdict ok reasons money money_value money_words citation".split()),
+    "proposals": tuple("stt rank unit_code unit_name person form verdict ok reasons money money_value money_words citation".split()),
     "units_by_code": None,
     "awards": tuple("available source n_proposed n_ok n_not_ok total_money total_money_words note".split()),
     "text": tuple("strengths limits directions".split()),
@@ -139,6 +139,7 @@ def build_context(
     units_info: Mapping[str, Mapping[str, Any]] | None = None,
     proposals: Iterable[Mapping[str, Any]] | None = None,
     proposals_source: str = "",
+    money_total: int | None = None,
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Template context for one block.
@@ -219,7 +220,8 @@ def build_context(
         )
     by_unit_prop = {}
     for p in props:
-        by_unit_prop.setdefault(p["unit_code"], p)
+        if not p["person"]:
+            by_unit_prop.setdefault(p["unit_code"], p)
 
     units = []
     for i, u in enumerate(units_in, start=1):
@@ -297,6 +299,8 @@ def build_context(
 
     money = [p["money_value"] for p in props if p["ok"] and p["money_value"]]
     total_money = sum(money)
+    if money_total:  # the rules' own total (its rounding) wins
+        money, total_money = [int(money_total)], int(money_total)
     awards = {
         "available": proposals is not None,
         "source": proposals_source,
@@ -416,7 +420,8 @@ def normalise_proposals(items: Iterable[Mapping[str, Any]] | None, units_in: lis
         out.append(
             {
                 "stt": i,
-                "rank": p.get("rank") or ranks.get(code) or "",
+                "rank": p.get("rank") or ("" if p.get("person") else ranks.get(code)) or "",
+                "person": bool(p.get("person")),
                 "unit_code": code,
                 "unit_name": _text(p.get("unit_name")) or names.get(code, code),
                 "form": _text(p.get("form")),
@@ -430,3 +435,37 @@ def normalise_proposals(items: Iterable[Mapping[str, Any]] | None, units_in: lis
             }
         )
     return out
+
+
+def proposals_from_check(check: Any) -> tuple[list[dict[str, Any]] | None, str, int | None]:
+    """Proposals, source text and money total from an :mod:`xlpy.rules` check.
+
+    ``check`` is a ``CheckReport`` (or its ``to_dict()``), or ``None`` when the
+    rules were not checked: then ``(None, "", None)`` and the report says so.
+    """
+    if check is None:
+        return None, "", None
+    d = check.to_dict() if hasattr(check, "to_dict") else dict(check)
+    out = []
+    for c in d.get("candidates") or []:
+        verdict = _text(c.get("verdict"))
+        ok = verdict.lower() == "đạt"
+        person = c.get("subject") == "CN"
+        name = _text(c.get("name")) or _text(c.get("code"))
+        reasons = [] if ok else [x for x in (_text(c.get("numbers")), _text(c.get("fix"))) if x]
+        out.append(
+            {
+                "unit_code": _text(c.get("unit") if person else c.get("code")),
+                "unit_name": f"{name} ({_text(c.get('unit'))})" if person and c.get("unit") else name,
+                "form": _text(c.get("title_name") or c.get("title")),
+                "ok": ok,
+                "person": person,
+                "verdict": verdict[:1].upper() + verdict[1:],
+                "reasons": reasons,
+                "money": c.get("amount") if ok else None,
+                "citation": _text(c.get("citation")),
+            }
+        )
+    rs = d.get("rule_set") or {}
+    money = (d.get("money") or {}).get("total")
+    return out, _text(rs.get("name")), int(money) if money else None

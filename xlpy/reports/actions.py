@@ -1,0 +1,153 @@
+"""Actions of the reports feature: ``xlpy report BOOK`` and ``xlpy templates check TEMPLATE``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+from ..actions import Result, action
+from ..core.problems import Problems, Severity
+from . import pdf as pdfmod
+from .context import build_context, proposals_from_check
+from .render import DOCUMENTS, TemplateError, check_template, render_block, slug
+
+FORMATS = ("docx", "html", "pdf")
+
+
+def _formats(fmt: str) -> list[str] | None:
+    f = (fmt or "all").strip().lower()
+    if f == "all":
+        return list(FORMATS)
+    parts = [p.strip() for p in f.replace(";", ",").split(",") if p.strip()]
+    return parts if parts and all(p in FORMATS for p in parts) else None
+
+
+def _default_out(book: Any) -> Path:
+    path = getattr(book, "path", None)
+    base = Path(path).parent if path else Path.cwd()
+    stem = Path(path).stem if path else slug(getattr(book, "name", "khoi"))
+    return base / f"{stem}-bao-cao"
+
+
+def rules_check(book: Any, block: Any, result: Any) -> Any:
+    """The award check of the rules feature for this book, or ``None`` when
+    :mod:`xlpy.rules` cannot check it (not installed, no proposals sheet …)."""
+    try:
+        from ..rules import sheets as rules_sheets  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    fn = getattr(rules_sheets, "check_book", None)
+    if fn is None:
+        return None
+    try:
+        return fn(book, block=block, result=result)
+    except TypeError:
+        return fn(book)
+    except Exception:  # the report must not fail because the check could not run
+        return None
+
+
+@action(
+    "report",
+    label="Lập báo cáo",
+    help="Lập báo cáo của Khối, danh sách đề nghị khen thưởng, phụ lục thống kê và thông báo cho từng đơn vị (Word, HTML, PDF).",
+    group="Báo cáo",
+    icon="FileSaveAsWordDocx",
+    order=40,
+    supertip=(
+        "Điền kết quả chấm điểm vào các mẫu trong thư mục templates theo thể thức Nghị định 30/2020/NĐ-CP. "
+        "PDF cần LibreOffice; thiếu LibreOffice thì vẫn có tệp Word và HTML."
+    ),
+)
+def report_action(
+    book,
+    format: Annotated[str, "docx|html|pdf|all (có thể ghép: docx,pdf)"] = "all",
+    out: Annotated[Path | None, "Thư mục lưu báo cáo (mặc định: <tên sổ>-bao-cao cạnh sổ tính)"] = None,
+    templates: Annotated[Path | None, "Thư mục mẫu riêng (mặc định: templates của xlpy)"] = None,
+) -> Result:
+    from ..book.read import read_block
+    from ..core.engine import compute
+
+    formats = _formats(format)
+    if formats is None:
+        return Result(False, f"Định dạng “{format}” không hợp lệ. Chọn docx, html, pdf hoặc all.")
+    block, problems = read_block(book)
+    if block is None or problems.has_errors:
+        n = len(problems.errors) if problems else 0
+        return Result(False, f"Chưa lập được báo cáo: sổ tính còn {n} lỗi dữ liệu. Chạy “Kiểm tra dữ liệu” để xem.", problems=problems)
+    result = compute(block)
+    check = rules_check(book, block, result)
+    props, source, money_total = proposals_from_check(check)
+    ctx = build_context(result, proposals=props, proposals_source=source, money_total=money_total)
+    folder = Path(out) if out else _default_out(book)
+    want_docx = "docx" in formats or "pdf" in formats
+    try:
+        files = render_block(ctx, folder, [f for f in ("docx", "html") if f in formats or (f == "docx" and want_docx)],
+                             templates=templates)
+    except TemplateError as e:
+        return Result(False, str(e), problems=problems)
+    notes = []
+    pdfs: list[Path] = []
+    ok = True
+    if "pdf" in formats:
+        docx = [f for f in files if f.suffix == ".docx"]
+        try:
+            pdfs = pdfmod.convert_to_pdf(docx)
+        except pdfmod.PdfUnavailable as e:
+            notes.append(str(e))
+            problems.add("pdf_unavailable", "", "", "LibreOffice", "soffice", str(e), Severity.WARNING)
+            ok = formats != ["pdf"]
+        except pdfmod.PdfError as e:
+            notes.append(str(e))
+            problems.add("pdf_failed", "", "", "LibreOffice", "PDF", str(e), Severity.WARNING)
+            ok = False
+    files = files + pdfs
+    n_units = len(ctx["units"])
+    kinds = ", ".join(f for f in ("docx", "html", "pdf") if any(p.suffix == f".{f}" for p in files))
+    msg = (
+        f"Đã lập {len(files)} tệp báo cáo ({kinds}) cho {ctx['block']['name']}: báo cáo, danh sách đề nghị, phụ lục"
+        f"{f' và {n_units} thông báo đơn vị' if n_units else ''}. Thư mục: {folder}"
+    )
+    if not ctx["awards"]["available"]:
+        msg += " Phần đề nghị khen thưởng chưa có kết quả kiểm tra tiêu chuẩn."
+    if notes:
+        msg += " " + " ".join(notes)
+    data = {
+        "folder": str(folder),
+        "formats": formats,
+        "documents": [d.key for d in DOCUMENTS],
+        "units": n_units,
+        "awards_checked": ctx["awards"]["available"],
+        "generated": dt.date.today().isoformat(),
+    }
+    return Result(ok, msg, data=data, problems=problems, files=files)
+
+
+@action(
+    "templates check",
+    label="Kiểm tra mẫu báo cáo",
+    help="Liệt kê các biến mà mẫu (.docx hoặc .html.j2) dùng nhưng xlpy không cung cấp, và thẻ Jinja sai.",
+    group="Báo cáo",
+    icon="ReviewDisplayForReview",
+    ribbon=False,
+    order=41,
+)
+def templates_check_action(template: Annotated[Path, "Tệp mẫu .docx hoặc .html.j2"]) -> Result:
+    path = Path(template)
+    try:
+        res = check_template(path)
+    except TemplateError as e:
+        return Result(False, str(e), data={"template": str(path), "error": str(e)})
+    data = {"template": str(path), "variables": res.variables, "unknown": res.unknown}
+    if res.ok:
+        return Result(True, f"Mẫu “{path.name}” hợp lệ: dùng {len(res.variables)} biến, tất cả đều có trong dữ liệu của xlpy.", data=data)
+    problems = Problems()
+    for v in res.unknown:
+        problems.add("unknown_variable", path.name, "", v, "biến trong docs/mau-bao-cao.md", f"Mẫu dùng biến “{v}” mà xlpy không cung cấp.")
+    return Result(
+        False,
+        f"Mẫu “{path.name}” dùng {len(res.unknown)} biến không có: {', '.join(res.unknown)}. Xem docs/mau-bao-cao.md.",
+        data=data,
+        problems=problems,
+    )
