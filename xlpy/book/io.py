@@ -160,7 +160,8 @@ class FileBook:
                 written += 1
         style_header(ws, 1, len(header))
         present = {nfc(str(ws.cell(row=i, column=1).value)).strip() for i in range(2, ws.max_row + 1) if ws.cell(row=i, column=1).value is not None}
-        r = ws.max_row + 1 if ws.max_row > 1 or present else 2
+        used = [i for i in range(2, ws.max_row + 1) if any(c.value is not None for c in ws[i])]
+        r = (max(used) + 1) if used else 2  # styled but empty rows are free
         for code, name in rows:
             if code in present:
                 continue

@@ -623,8 +623,13 @@ def read_matrix(
     allowed: set[str] | None = None,
     check_values: bool = True,
     targets: bool = False,
+    broken: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> pd.DataFrame | None:
-    """A units × criteria sheet (stage scores or per-unit targets)."""
+    """A units × criteria sheet (stage scores or per-unit targets).
+
+    Columns of criteria whose definition is itself in error (``broken``) are
+    skipped quietly: that error is already reported once on the criteria sheet.
+    Rows with an unknown unit code are reported and their values still checked."""
     grid = book.grid(sheet)
     if grid is None:
         if required:
@@ -644,6 +649,8 @@ def read_matrix(
             continue
         else:
             code = code_text(h2)
+            if code in broken:
+                continue
             if code not in by_code:
                 problems.add(
                     "unknown_criterion",
@@ -705,6 +712,10 @@ def read_matrix(
                 "mã một đơn vị trong trang Đơn vị",
                 f"Mã đơn vị “{raw_code or ''}” không có trong trang Đơn vị. Sửa mã hoặc thêm đơn vị.",
             )
+            for ccode, j in crit_cols.items():  # still check the row's values
+                v = clean_text(r[j] if j < len(r) else None, sheet, cell(i, j), problems)
+                if check_values:
+                    _entry(by_code[ccode], v, sheet, cell(i, j), problems, targets)
             continue
         if code in data:
             problems.add(
@@ -759,11 +770,14 @@ def read_block(book: Book) -> tuple[Block | None, Problems]:
     criteria = read_bands(book, criteria, problems)
     classes = read_classes(book, problems)
     _check_tie_break(settings, criteria, problems, cells.get("Thứ tự phá hòa", "B"))
+    broken = set(where) - {c.code for c in criteria}
     measured = {c.code for c in criteria if c.kind in (Kind.RATIO, Kind.TARGET)}
-    targets = read_matrix(book, L.TARGETS, units, criteria, problems, required=False, allowed=measured, targets=True)
+    targets = read_matrix(
+        book, L.TARGETS, units, criteria, problems, required=False, allowed=measured, targets=True, broken=broken
+    )
     stages: dict[Stage, pd.DataFrame] = {}
     for stage, sheet in ((Stage.SELF, L.SELF), (Stage.BLOCK, L.BLOCK), (Stage.OFFICE, L.OFFICE)):
-        f = read_matrix(book, sheet, units, criteria, problems, required=stage is Stage.SELF)
+        f = read_matrix(book, sheet, units, criteria, problems, required=stage is Stage.SELF, broken=broken)
         if f is not None:
             stages[stage] = f
     _check_targets(criteria, units, targets, stages, where, problems)

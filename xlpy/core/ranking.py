@@ -36,7 +36,7 @@ class TieGroup:
 class RankOutcome:
     rank: np.ndarray  # int, 1-based within block
     ties: list[TieGroup] = field(default_factory=list)
-    broken_by: np.ndarray | None = None  # per row: key that placed it, "" if none
+    broken_by: np.ndarray | None = None  # per row: last key that separated it from a tied unit, "" if none
 
 
 def rank_blocks(
@@ -125,8 +125,7 @@ def _break(rows: list[int], keys: list[tuple[str, np.ndarray]], broken: np.ndarr
         for lv in levels:
             sub = [r for r, x in zip(group, v) if x == lv]
             for r in sub:
-                if not broken[r]:
-                    broken[r] = name
+                broken[r] = name  # the deepest key that separated it
             out.extend(split(sub, k + 1))
         return out
 

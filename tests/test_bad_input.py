@@ -1,0 +1,117 @@
+"""Bad workbooks: every problem collected with its exact cell; the file is left untouched."""
+
+import hashlib
+import unicodedata
+
+import openpyxl
+import pytest
+
+from conftest import edit_cells
+from xlpy import actions
+from xlpy.book import layout as L
+
+
+def digest(p):
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def problems_of(path):
+    before = digest(path)
+    r = actions.run("compute", path)
+    assert digest(path) == before, "a failed compute must leave the workbook byte-for-byte unchanged"
+    return r, {(p.code, p.sheet, p.cell) for p in r.problems}
+
+
+def test_all_errors_are_collected_with_cells(sample_copy):
+    path = sample_copy("so-nganh-100")
+    # Tự chấm: header row 1, units from row 2 in sheet order; columns C.. = 01, 02, 03 ...
+    edit_cells(
+        path,
+        {
+            (L.SELF, "C2"): 11,  # 01 has max 10
+            (L.SELF, "D3"): -1,  # negative
+            (L.SELF, "E4"): "mười tám",  # text
+            (L.SELF, "F5"): "#DIV/0!",  # Excel error
+            (L.BLOCK, "A6"): "XYZ",  # unknown unit code
+            (L.UNITS, "A4"): "SKHCN",  # duplicate unit code (A2 is SKHCN)
+            (L.CRITERIA, "E11"): None,  # criterion 08 without maximum
+        },
+    )
+    r, found = problems_of(path)
+    assert not r.ok
+    assert {
+        ("above_max", L.SELF, "C2"),
+        ("negative", L.SELF, "D3"),
+        ("not_a_number", L.SELF, "E4"),
+        ("excel_error", L.SELF, "F5"),
+        ("unknown_unit", L.BLOCK, "A6"),
+        ("duplicate_unit", L.UNITS, "A4"),
+        ("missing_max", L.CRITERIA, "E11"),
+    } <= found
+    msg = next(p for p in r.problems if p.cell == "C2" and p.sheet == L.SELF)
+    assert "vượt mức tối đa 10" in msg.message and msg.found == "11"
+    # the error list went to a separate workbook beside the book
+    errors = path.with_name(path.stem + ".loi.xlsx")
+    assert errors in r.files and errors.exists()
+    ws = openpyxl.load_workbook(errors)[L.ERRORS]
+    cells = {(row[1].value, row[2].value) for row in ws.iter_rows(min_row=4) if row[1].value}
+    assert (L.SELF, "C2") in cells and (L.UNITS, "A4") in cells
+
+
+def test_missing_sheet_and_missing_column(sample_copy):
+    path = sample_copy("so-nganh-100")
+    wb = openpyxl.load_workbook(path)
+    del wb[L.SELF]
+    wb[L.UNITS]["B1"] = "Tên"
+    wb.save(path)
+    _, found = problems_of(path)
+    assert ("missing_sheet", L.SELF, "") in found
+    assert any(code == "missing_column" and sheet == L.UNITS for code, sheet, _ in found)
+
+
+def test_unknown_criterion_column_and_kind(sample_copy):
+    path = sample_copy("so-nganh-100")
+    edit_cells(path, {(L.SELF, "C1"): "99", (L.CRITERIA, "D3"): "Điểm cộng"})
+    _, found = problems_of(path)
+    assert ("unknown_criterion", L.SELF, "C1") in found
+    assert ("bad_kind", L.CRITERIA, "D3") in found
+
+
+def test_nfd_text_is_matched_and_warned(sample_copy, tmp_path):
+    path = sample_copy("so-nganh-100")
+    nfd = unicodedata.normalize("NFD", "Sở Khoa học và Công nghệ")
+    assert nfd != "Sở Khoa học và Công nghệ"
+    edit_cells(path, {(L.UNITS, "B2"): nfd})
+    r = actions.run("compute", path)
+    assert r.ok
+    warn = [p for p in r.problems if p.code == "unicode_nfd"]
+    assert [(p.sheet, p.cell) for p in warn] == [(L.UNITS, "B2")]
+    top = r.data["units"][0]
+    assert top["name"] == "Sở Khoa học và Công nghệ"  # normalised to NFC
+
+
+def test_overlapping_bands_are_an_error(sample_copy):
+    path = sample_copy("ty-le-bac-thuong")
+    # make [88, 90] include 90, which [90, 95) also includes
+    wb = openpyxl.load_workbook(path)
+    ws = wb[L.BANDS]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "5.2" and r[1].value == 88)
+    row[4].value = "Có"
+    wb.save(path)
+    _, found = problems_of(path)
+    assert any(code == "band_overlap" and sheet == L.BANDS for code, sheet, _ in found)
+
+
+def test_ratio_without_target(sample_copy):
+    path = sample_copy("ty-le-bac-thuong")
+    edit_cells(path, {(L.TARGETS, "C3"): None})  # P02's target for criterion 2
+    _, found = problems_of(path)
+    assert ("missing_target", L.CRITERIA, "G3") in found
+
+
+@pytest.mark.parametrize("stage_sheet", [L.SELF, L.BLOCK])
+def test_duplicate_rows_in_score_sheets(sample_copy, stage_sheet):
+    path = sample_copy("thang-1000")
+    edit_cells(path, {(stage_sheet, "A3"): "PTH"})
+    _, found = problems_of(path)
+    assert ("duplicate_unit", stage_sheet, "A3") in found

@@ -1,0 +1,78 @@
+"""The xlpy command: demo, compute, exit codes, help."""
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT, edit_cells
+from xlpy.book import layout as L
+
+
+def xlpy(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "xlpy.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def test_help_lists_every_registered_action():
+    from xlpy import actions
+
+    out = xlpy("--help")
+    assert out.returncode == 0 and "Thi đua" in out.stdout
+    top = {a.name.split(" ")[0] for a in actions.all_actions()}
+    for name in top:
+        assert name in out.stdout
+
+
+def test_demo_runs_into_a_fresh_folder_and_prints_ranking(tmp_path):
+    out = xlpy("demo", "--out", tmp_path / "demo")
+    assert out.returncode == 0, out.stderr + out.stdout
+    assert "Sở Khoa học và Công nghệ" in out.stdout and "Nhất" in out.stdout
+    assert (tmp_path / "demo" / "so-nganh-100.xlsx").exists()
+    again = xlpy("demo", "--out", tmp_path / "demo")  # never overwrites: a new folder
+    assert again.returncode == 0 and (tmp_path / "demo-2" / "so-nganh-100.xlsx").exists()
+
+
+def test_compute_errors_exit_1_and_json_lists_problems(sample_copy):
+    path = sample_copy("so-nganh-100")
+    edit_cells(path, {(L.SELF, "C2"): 12})
+    out = xlpy("compute", path, "--json")
+    assert out.returncode == 1
+    data = json.loads(out.stdout)
+    assert not data["ok"] and data["problems"][0]["cell"] == "C2" and data["problems"][0]["sheet"] == L.SELF
+    human = xlpy("compute", path)
+    assert human.returncode == 1 and "C2" in human.stdout and "Sổ tính không bị thay đổi" in human.stdout
+
+
+def test_missing_file_exits_2(tmp_path):
+    out = xlpy("compute", tmp_path / "khong-co.xlsx")
+    assert out.returncode == 2 and "Không tìm thấy" in out.stdout
+
+
+def test_new_then_prepare_builds_score_sheets(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "khoi.xlsx"
+    assert xlpy("new", path, "--block-name", "Khối Văn hóa – Xã hội", "--year", 2026).returncode == 0
+    assert xlpy("new", path).returncode == 1  # refuses to overwrite
+    wb = openpyxl.load_workbook(path)
+    assert wb[L.SETTINGS]["B2"].value == "Khối Văn hóa – Xã hội"
+    assert all(s in wb.sheetnames for s in L.INPUT_SHEETS)
+    wb[L.UNITS]["A2"], wb[L.UNITS]["B2"] = "SYT", "Sở Y tế"
+    wb[L.UNITS]["A3"], wb[L.UNITS]["B3"] = "SGD", "Sở Giáo dục và Đào tạo"
+    for col, v in zip("ABCDE", ("1", None, "Kế hoạch thi đua", "Điểm", 60)):
+        wb[L.CRITERIA][f"{col}2"] = v
+    for col, v in zip("ABCDE", ("2", None, "Tỷ lệ hồ sơ đúng hạn", "Tỷ lệ", 40)):
+        wb[L.CRITERIA][f"{col}3"] = v
+    wb.save(path)
+    out = xlpy("prepare", path)
+    assert out.returncode == 0, out.stdout
+    wb = openpyxl.load_workbook(path)
+    assert [c.value for c in wb[L.SELF][1]][:4] == ["Mã đơn vị", "Tên đơn vị", "1", "2"]
+    assert [wb[L.SELF][f"A{i}"].value for i in (2, 3)] == ["SYT", "SGD"]
+    assert [c.value for c in wb[L.TARGETS][1]][:3] == ["Mã đơn vị", "Tên đơn vị", "2"]
+    wb[L.SELF]["C2"], wb[L.SELF]["D2"], wb[L.SELF]["C3"], wb[L.SELF]["D3"] = 55, 45, 60, 38
+    wb[L.TARGETS]["C2"], wb[L.TARGETS]["C3"] = 50, 40
+    wb.save(path)
+    out = xlpy("prepare", path)  # nothing missing, nothing typed is touched
+    assert out.returncode == 0 and openpyxl.load_workbook(path)[L.SELF]["C2"].value == 55
+    res = json.loads(xlpy("compute", path, "--json").stdout)
+    assert [(u["code"], u["total"], u["rank"]) for u in res["data"]["units"]] == [("SGD", 98, 1), ("SYT", 91, 2)]
