@@ -175,7 +175,7 @@ def running(
     auth = _Auth(users) if users is not None else None
     if auth is not None:
         kwargs.update(authenticator=auth, auth_required=True,
-                      auth_require_tls=bool(starttls or implicit_tls))
+                      auth_require_tls=starttls is not None)  # aiosmtpd does not see implicit TLS
     if starttls is not None:
         kwargs.update(tls_context=starttls, require_starttls=True)
     controller = Controller(handler, hostname="127.0.0.1", port=port, ssl_context=implicit_tls,

@@ -7,8 +7,8 @@ Outlook drafts, per the "Cách gửi thật" setting), skipping every address th
 send log says has already received the same content.
 """
 
-from __future__ import annotations
-
+# No "from __future__ import annotations" here: the CLI reads the option types
+# from the signature, so they must be real objects, not strings.
 import contextlib
 import datetime as dt
 import os

@@ -147,6 +147,7 @@ def read_results(book: Book) -> dict[str, dict[str, Any]]:
     j_rank = find(lambda h: h == "hạng", lambda h: h.startswith("hạng") or h.startswith("xếp hạng"))
     j_total = find(lambda h: h == "tổng điểm", lambda h: "điểm cuối" in h, lambda h: h.startswith("tổng"))
     j_class = find(lambda h: h == "xếp loại", lambda h: "xếp loại" in h)
+    j_place = find(lambda h: h == "xếp thứ")
     out: dict[str, dict[str, Any]] = {}
     for row in grid[hr + 1:]:
         if j_code >= len(row) or row[j_code] in (None, ""):
@@ -162,6 +163,7 @@ def read_results(book: Book) -> dict[str, dict[str, Any]]:
             "hang": at(j_rank),
             "tong_diem": at(j_total),
             "xep_loai": at(j_class),
+            "xep_thu": at(j_place),
             "cot": {h: at(j) for j, h in enumerate(header) if h},
         }
     return out

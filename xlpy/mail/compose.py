@@ -83,7 +83,9 @@ def template_dirs(extra: Iterable[Path | str | None] = ()) -> list[Path]:
 def make_env(dirs: Sequence[Path] | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in (dirs if dirs is not None else template_dirs())]),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "htm", "html.j2"), default=False),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "htm", "html.j2"), default_for_string=False, default=False
+        ),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -70,7 +70,7 @@ def parse_address(text: str, display_name: str = "") -> Address:
     >>> parse_address("Sở Nội vụ <snv@example.gov.vn>").addr_spec
     'snv@example.gov.vn'
     >>> parse_address("x@bộ.vn").domain
-    'xn--b-ltq.vn'
+    'xn--b-8xm.vn'
     """
     text = nfc(text).strip()
     if not text:

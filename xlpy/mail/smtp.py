@@ -19,6 +19,7 @@ built here contains it.
 
 from __future__ import annotations
 
+import base64
 import os
 import smtplib
 import socket
@@ -130,6 +131,23 @@ def _code_detail(code: int | None, resp: bytes | str | None) -> str:
     return f"{code} {_reply(resp)}".strip() if code else _reply(resp)
 
 
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """``smtp.login``, plus AUTH PLAIN in UTF-8 (RFC 4616) for a Vietnamese password,
+    which smtplib cannot encode (it sends credentials as ASCII)."""
+    if user.isascii() and password.isascii():
+        smtp.login(user, password)
+        return
+    if not smtp.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+    if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
+        raise SmtpFatal("auth_unsupported", "Mật khẩu có ký tự tiếng Việt/đặc biệt nhưng máy chủ không hỗ trợ "
+                                            "AUTH PLAIN; hãy đổi mật khẩu chỉ gồm chữ không dấu, số và ký hiệu.")
+    token = base64.b64encode(b"\0" + user.encode("utf-8") + b"\0" + password.encode("utf-8")).decode("ascii")
+    code, resp = smtp.docmd("AUTH", "PLAIN " + token)
+    if code not in (235, 503):
+        raise smtplib.SMTPAuthenticationError(code, resp)
+
+
 class _Settled(dict):
     """address -> Delivery; tells ``callback`` about each new entry at once."""
 
@@ -221,7 +239,7 @@ class SmtpBackend:
                 smtp.starttls(context=c.context())
                 smtp.ehlo()
             if c.user:
-                smtp.login(c.user, self._password or "")
+                _login(smtp, c.user, self._password or "")
         except smtplib.SMTPAuthenticationError as e:
             smtp.close()
             raise SmtpFatal("auth_refused", f"Máy chủ thư từ chối đăng nhập tài khoản '{c.user}' "
