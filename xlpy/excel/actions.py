@@ -1,6 +1,5 @@
 """Actions of the Excel door: ``build-addin`` (CLI only) and ``guide`` (ribbon “Trợ giúp”)."""
 
-from __future__ import annotations
 
 import os
 import sys

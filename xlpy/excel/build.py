@@ -68,7 +68,7 @@ KNOWN_IMAGE_MSO = frozenset(
     DataValidation DataValidationCircleInvalid ErrorChecking FunctionWizard Help HelpContents
     Info MacroPlay MacroSecurity NewMailMessage ReviewAcceptChange SortAscendingExcel
     SortDescendingExcel SortDialog SortUp SortDown TableInsert ChartInsert ExportPdf FileSaveAsPdfOrXps
-    ExportWord ExportExcel MailMergeStartLetters MailMergeMergeToEMail SendCopyAsAttachment
+    ExportWord ExportExcel FileSaveAsWordDocx FileSaveAsExcelXlsx ReviewDisplayForReview MailMergeStartLetters MailMergeMergeToEMail SendCopyAsAttachment
     ReviewCompareAndMerge ShapesMoreShapes TraceError Spelling SpellingAndGrammar
     GroupSortFilter Filter FilterAdvancedByForm ProtectSheet QueryBuilder HappyFace AcceptTask
     OutlookGlobe PivotTableInsert PercentStyle AppointmentColorDialog GoTo FindDialog
