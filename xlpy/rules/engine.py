@@ -33,6 +33,7 @@ from .money import MoneyLine, money_table
 from .quotas import ROUNDING_LABELS, Cap, cap_of, compare, fmt_pct, fmt_share, min_required, trim, votes_needed
 from .ruleset import Rule, RuleSet, get_rule_set, presets, select_rule_set
 from .settings import AUTO, ORDER_LABELS, RuleSettings
+from .titles import fold as T_fold
 from .titles import (
     DISCIPLINE,
     EVALUATION_ORDER,
@@ -49,6 +50,11 @@ from .titles import (
 OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
 SHORT = {"LDTT": "LĐTT", "CSTDCS": "CSTĐCS", "CSTD_TINH": "CSTĐ cấp tỉnh", "TTLDTT": "TTLĐTT", "TTLDXS": "TTLĐXS",
          "BK_TINH": "Bằng khen tỉnh", "CO_TINH": "Cờ thi đua cấp tỉnh", "CO_CP": "Cờ thi đua Chính phủ", "GIAY_KHEN": "Giấy khen"}
+
+
+def need(op: str, value: Any) -> str:
+    """"cần ≥ 70%" / "cần 100%"."""
+    return f"cần {value}" if op == "==" else f"cần {OPS[op]} {value}"
 
 
 def short(code: str) -> str:
@@ -100,6 +106,7 @@ class Cond:
     ok: bool
     text: str
     fix: str = ""
+    nested: bool = False  # a group's combined text (shown in brackets inside another group)
 
 
 @dataclass
@@ -175,7 +182,7 @@ class _Evaluator:
         mode = "all" if "all" in g else "any"
         parts = [x for x in (self.cond(c, cand) for c in g[mode]) if x is not None]
         ok = all(p.ok for p in parts) if mode == "all" else any(p.ok for p in parts)
-        mark = lambda p: ("✓ " if p.ok else "✗ ") + p.text  # noqa: E731
+        mark = lambda p: ("✓ " if p.ok else "✗ ") + (f"[{p.text}]" if p.nested else p.text)  # noqa: E731
         sep = "; " if mode == "all" else " | "
         text = sep.join(mark(p) for p in parts)
         if mode == "any" and len(parts) > 1:
@@ -188,15 +195,16 @@ class _Evaluator:
             fix = "đáp ứng một trong: " + " hoặc ".join(f"({p.fix})" for p in parts if p.fix)
         if len(parts) == 1:
             return parts[0]
-        return Cond(ok, text, fix)
+        return Cond(ok, text, fix, nested=True)
 
     # ---- metrics ----------------------------------------------------------------------------
     def _compare_grade(self, grade: str | None, op: str, value: str, who: str) -> Cond:
         if grade is None:
             return Cond(False, f"{who}chưa có xếp loại", f"nhập xếp loại năm {self.year}")
         ok = compare(GRADE_RANK[grade], op, GRADE_RANK[value])
-        text = f"{who}xếp loại {grade} (cần {OPS[op]} {value})"
-        return Cond(ok, text, "" if ok else f"cần xếp loại {OPS[op]} {GRADES[value]}")
+        text = f"{who}xếp loại {grade} ({need(op, value)})"
+        want = GRADES[value] if op == "==" else f"từ {GRADES[value]} trở lên" if op == ">=" else f"{OPS[op]} {GRADES[value]}"
+        return Cond(ok, text, "" if ok else f"cần xếp loại {want}")
 
     def m_grade(self, c, op, value, cand: Candidate) -> Cond:
         p = cand.person
@@ -208,15 +216,16 @@ class _Evaluator:
 
     def m_initiative_level(self, c, op, value, cand: Candidate) -> Cond:
         level = cand.person.initiative_level if cand.person else 0
-        need = INITIATIVE_CODES[value] if isinstance(value, str) else int(value)
-        ok = compare(level, op, need)
+        lv = INITIATIVE_CODES[value] if isinstance(value, str) else int(value)
+        need_ = need
+        ok = compare(level, op, lv)
         have = "không có sáng kiến" if level == 0 else f"sáng kiến cấp {INITIATIVE_LEVELS[level]}"
-        return Cond(ok, f"{have} (cần {OPS[op]} cấp {INITIATIVE_LEVELS[need]})", "" if ok else f"cần sáng kiến/đề tài được công nhận phạm vi {INITIATIVE_LEVELS[need]}")
+        return Cond(ok, f"{have} ({need_(op, 'cấp ' + INITIATIVE_LEVELS[lv])})", "" if ok else f"cần sáng kiến/đề tài được công nhận phạm vi {INITIATIVE_LEVELS[lv]}")
 
     def m_initiatives(self, c, op, value, cand: Candidate) -> Cond:
         n = cand.person.initiatives if cand.person else 0
         ok = compare(n, op, int(value))
-        return Cond(ok, f"{n} sáng kiến trong thời gian xét (cần {OPS[op]} {value})", "" if ok else f"cần {value} sáng kiến được công nhận")
+        return Cond(ok, f"{n} sáng kiến trong thời gian xét ({need(op, value)})", "" if ok else f"cần {value} sáng kiến được công nhận")
 
     def m_outstanding(self, c, op, value, cand: Candidate) -> Cond:
         ok = bool(cand.proposal.outstanding) == bool(value)
@@ -232,12 +241,15 @@ class _Evaluator:
 
     def m_streak(self, c, op, value, cand: Candidate) -> Cond:
         title = c["title"]
-        need = int(value)
+        n_need = int(value)
+        need_text = need(op, n_need)
         years = self.years_held(cand, title)
         n, end = H.best_streak(years, self.year, self.s.streak_end)
-        ok = compare(n, op, need)
-        run = H.years_text(range(end - n + 1, end + 1)) if n else "không có năm nào liên tục đến " + str(end)
-        text = f"{short(title)} liên tục {n} năm ({run}), cần {OPS[op]} {need}"
+        ok = compare(n, op, n_need)
+        if n:
+            text = f"{short(title)} liên tục {n} năm ({H.years_text(range(end - n + 1, end + 1))}), {need_text}"
+        else:
+            text = f"{short(title)} liên tục: không có năm nào đến {end}, {need_text}"
         notes = []
         if cand.count_from is not None:
             notes.append(f"chỉ tính từ {_d(cand.count_from)} do kỷ luật")
@@ -249,8 +261,8 @@ class _Evaluator:
             text += " — " + "; ".join(notes)
         fix = ""
         if not ok:
-            miss = H.missing_years(years, self.year, need)
-            fix = f"cần {title_name(title)} {need} năm liên tục đến {self.year}" + (f"; thiếu năm {', '.join(map(str, miss))}" if miss else "")
+            miss = H.missing_years(years, self.year, n_need)
+            fix = f"cần {title_name(title)} {n_need} năm liên tục đến {self.year}" + (f"; thiếu năm {', '.join(map(str, miss))}" if miss else "")
         return Cond(ok, text, fix)
 
     def _counts(self, cand: Candidate, attr: str, label: str) -> tuple[int | None, int | None, Cond | None]:
@@ -264,7 +276,7 @@ class _Evaluator:
         if bad:
             return bad
         ok = whole > 0 and compare(Fraction(part, whole), op, Fraction(value) / 100)
-        return Cond(ok, f"hoàn thành nhiệm vụ {fmt_share(part, whole)} (cần {OPS[op]} {fmt_pct(Fraction(value))})",
+        return Cond(ok, f"hoàn thành nhiệm vụ {fmt_share(part, whole)} ({need(op, fmt_pct(Fraction(value)))})",
                     "" if ok else f"còn {whole - part} thành viên chưa hoàn thành nhiệm vụ")
 
     def m_share_ldtt(self, c, op, value, cand: Candidate) -> Cond:
@@ -273,9 +285,9 @@ class _Evaluator:
             return bad
         pct = Fraction(value)
         ok = whole > 0 and compare(Fraction(part, whole), op, pct / 100)
-        need = min_required(whole, pct, self.s.min_rounding)
-        text = f"LĐTT {fmt_share(part, whole)} (cần {OPS[op]} {fmt_pct(pct)}, tức ít nhất {need})"
-        return Cond(ok, text, "" if ok else f"cần ít nhất {need} LĐTT trên {whole} thành viên (thiếu {max(need - part, 1)})")
+        least = min_required(whole, pct, self.s.min_rounding)
+        text = f"LĐTT {fmt_share(part, whole)} ({need(op, fmt_pct(pct))}, tức ít nhất {least})"
+        return Cond(ok, text, "" if ok else f"cần ít nhất {least} LĐTT trên {whole} thành viên (thiếu {max(least - part, 1)})")
 
     def m_count_cstdcs(self, c, op, value, cand: Candidate) -> Cond:
         col = cand.collective
@@ -283,7 +295,7 @@ class _Evaluator:
         if n is None:
             return Cond(False, "chưa có số CSTĐCS", "nhập số CSTĐCS ở trang Tập thể")
         ok = compare(n, op, int(value))
-        return Cond(ok, f"{n} CSTĐCS (cần {OPS[op]} {value})", "" if ok else f"cần ít nhất {value} cá nhân đạt CSTĐCS")
+        return Cond(ok, f"{n} CSTĐCS ({need(op, value)})", "" if ok else f"cần ít nhất {value} cá nhân đạt CSTĐCS")
 
     def m_count_disciplined(self, c, op, value, cand: Candidate) -> Cond:
         col = cand.collective
@@ -291,7 +303,7 @@ class _Evaluator:
         if n is None:
             n = 0
         ok = compare(n, op, int(value))
-        return Cond(ok, f"{n} thành viên bị kỷ luật từ cảnh cáo (cần {OPS[op]} {value})",
+        return Cond(ok, f"{n} thành viên bị kỷ luật từ cảnh cáo ({need(op, value)})",
                     "" if ok else "tập thể có cá nhân bị kỷ luật từ cảnh cáo trở lên trong năm: không đủ điều kiện")
 
     def m_block_leader(self, c, op, value, cand: Candidate) -> Cond:
@@ -329,7 +341,7 @@ class _Evaluator:
             else:
                 facts.append(f"thành tích chỉ tính từ {_d(cand.count_from)}")
                 if title is not None and title.annual and cand.count_from and cand.count_from > dt.date(self.year, 1, 1):
-                    problems.append(f"danh hiệu năm {self.year} cần thành tích cả năm, nhưng thành tích chỉ tính từ {_d(cand.count_from)}")
+                    problems.append(f"danh hiệu năm {self.year} cần thành tích cả năm")
                     fixes.append(f"đề nghị danh hiệu năm từ năm {cand.count_from.year + 1}")
         ok = not problems
         return self.row(cand, rule, DAT if ok else KHONG_DAT, "; ".join(facts + problems), "; ".join(fixes))
@@ -414,6 +426,10 @@ class QuotaOutcome:
     kept: list[Proposal] = field(default_factory=list)
     over: list[Proposal] = field(default_factory=list)
     tied: list[Proposal] = field(default_factory=list)
+
+    def position(self, p: Proposal) -> int:
+        """1-based place of ``p`` in the declared order among those meeting the standards."""
+        return (self.kept + self.over).index(p) + 1
 
     @property
     def remaining(self) -> int:
@@ -584,7 +600,9 @@ def check(inp: RulesInput, settings: RuleSettings | None = None, rule_set: RuleS
             verdict = VUOT
             rules = [q.rule.id]
             numbers = f"{q.scope}: {q.used} đề nghị đạt tiêu chuẩn, {q.cap.explain()}"
-            fix = "ngoài tỷ lệ theo thứ tự xét; " + _order_text(s) + (" — bằng nhau ở ranh giới, Chủ tịch Hội đồng quyết định (R-22)" if p in q.tied else "")
+            votes = f", {p.votes} phiếu" if p.votes is not None else ""
+            fix = (f"xếp thứ {q.position(p)}/{q.used} theo thứ tự xét{votes}, chỉ có {q.cap.value} suất: bỏ đề nghị hoặc chuyển hình thức khác; "
+                   + _order_text(s) + (" — bằng nhau ở ranh giới, Chủ tịch Hội đồng quyết định (R-22)" if p in q.tied else ""))
             citation = q.rule.citation
         else:
             verdict = DAT
@@ -606,9 +624,11 @@ def check(inp: RulesInput, settings: RuleSettings | None = None, rule_set: RuleS
     for o in outcomes:
         p = o.proposal
         verdicts.append(Verdict("Kết luận", ", ".join(o.rules) or "—", o.verdict, o.numbers, o.citation, o.fix, p.subject, p.code, o.name, o.unit, p.title, row=p.row))
-        verdicts.extend(rows[p.key])
+        detail = rows[p.key]
+        if len(detail) > 1 or o.verdict == VUOT:  # a single rule is already the conclusion
+            verdicts.extend(detail)
     for q in quotas:
-        verdicts.append(_quota_verdict(q, s))
+        verdicts.append(_quota_verdict(q, s, inp))
     return CheckReport(rs, pre, s, inp, verdicts, outcomes, quotas, money, total)
 
 
@@ -725,14 +745,15 @@ def _base(inp: RulesInput, name: str | None, group: str, ev: _Evaluator) -> int 
 
 def _scope_label(inp: RulesInput, scope: str, g: str) -> str:
     if scope == "block":
-        return f"Khối {inp.block_name}".strip()
+        name = inp.block_name.strip()
+        return name if T_fold(name).startswith(("khoi", "cum")) else f"Khối {name}".strip()
     if scope == "movement":
         return f"Phong trào {g}"
     col = inp.collectives.get(g)
     return f"Đơn vị {col.name if col and col.name else g}"
 
 
-def _quota_verdict(q: QuotaOutcome, s: RuleSettings) -> Verdict:
+def _quota_verdict(q: QuotaOutcome, s: RuleSettings, inp: RulesInput) -> Verdict:
     r = q.rule
     titles = ", ".join(short(t) for t in r.titles) or "xếp loại HTXS"
     if r.params.get("counted") == "unit_htxs":
@@ -745,15 +766,18 @@ def _quota_verdict(q: QuotaOutcome, s: RuleSettings) -> Verdict:
         numbers += f"; còn được đề nghị thêm {q.remaining}"
         fix = ""
     else:
-        names = ", ".join(_who(p) for p in q.over)
+        names = ", ".join(_who(p, inp) for p in q.over)
         fix = f"ngoài tỷ lệ ({_order_text(s)}): {names}"
         if q.tied:
-            fix += f". Bằng nhau ở ranh giới: {', '.join(_who(p) for p in q.tied)} — Chủ tịch Hội đồng quyết định (R-22)"
+            fix += f". Bằng nhau ở ranh giới: {', '.join(_who(p, inp) for p in q.tied)} — Chủ tịch Hội đồng quyết định (R-22)"
     return Verdict("Tỷ lệ", r.id, q.verdict, numbers, r.citation, fix, ",".join(r.subjects), title=r.titles[0] if r.titles else "", scope=q.scope)
 
 
-def _who(p: Proposal) -> str:
-    bits = [p.code]
+def _who(p: Proposal, inp: RulesInput | None = None) -> str:
+    name = inp.name_of(p.subject, p.code) if inp is not None else ""
+    bits = [name or p.code]
+    if name:
+        bits.append(p.code)
     if p.votes is not None:
         bits.append(f"{p.votes} phiếu")
     if p.row:
