@@ -30,22 +30,22 @@ def _default_out(book: Any) -> Path:
     return base / f"{stem}-bao-cao"
 
 
-def rules_check(book: Any, block: Any, result: Any) -> Any:
-    """The award check of the rules feature for this book, or ``None`` when
-    :mod:`xlpy.rules` cannot check it (not installed, no proposals sheet …)."""
+def rules_check(book: Any) -> Any:
+    """The award check of :mod:`xlpy.rules` for this book (a ``CheckReport``), or
+    ``None`` when it cannot run (rules missing, input errors, no proposals)."""
     try:
-        from ..rules import sheets as rules_sheets  # type: ignore[attr-defined]
+        from ..rules import check
+        from ..rules.sheets import read_rules_input
     except ImportError:
         return None
-    fn = getattr(rules_sheets, "check_book", None)
-    if fn is None:
-        return None
     try:
-        return fn(book, block=block, result=result)
-    except TypeError:
-        return fn(book)
+        inp, settings, problems = read_rules_input(book)
+        if inp is None or problems.has_errors:
+            return None
+        report = check(inp, settings)
     except Exception:  # the report must not fail because the check could not run
         return None
+    return report if report.outcomes else None
 
 
 @action(
@@ -77,7 +77,7 @@ def report_action(
         n = len(problems.errors) if problems else 0
         return Result(False, f"Chưa lập được báo cáo: sổ tính còn {n} lỗi dữ liệu. Chạy “Kiểm tra dữ liệu” để xem.", problems=problems)
     result = compute(block)
-    check = rules_check(book, block, result)
+    check = rules_check(book)
     props, source, money_total = proposals_from_check(check)
     ctx = build_context(result, proposals=props, proposals_source=source, money_total=money_total)
     folder = Path(out) if out else _default_out(book)

@@ -309,7 +309,7 @@ def build_context(
         "n_not_ok": sum(1 for p in props if not p["ok"]) if proposals is not None else 0,
         "total_money": vn.fmt_money(total_money) if money else "",
         "total_money_words": vn.amount_in_words(total_money) if money else "",
-        "note": "" if proposals is not None else "Chưa kiểm tra tiêu chuẩn, tỷ lệ khen thưởng (chạy “Kiểm tra” trước khi lập báo cáo).",
+        "note": "" if proposals is not None else "Chưa có kết quả kiểm tra tiêu chuẩn, tỷ lệ khen thưởng (nhập trang đề nghị khen thưởng và chạy “Kiểm tra khen thưởng” trước khi lập báo cáo).",
     }
 
     recipients = _list(setting(settings, "recipients"))
