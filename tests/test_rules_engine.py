@@ -44,9 +44,7 @@ def rows(report, code: str, title: str, rule_id: str):
 
 def with_cells(s: RuleSettings, **kw) -> RuleSettings:
     """Settings as if typed in the workbook (so they override rule-set values)."""
-    from dataclasses import replace
-
-    return replace(s, **kw, cells={**s.cells, **{k: "Cài đặt!B2" for k in kw}})
+    return s.with_overrides(**kw)
 
 
 # ---- §7 case 1: TTLĐXS -------------------------------------------------------------------------------

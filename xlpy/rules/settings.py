@@ -65,6 +65,11 @@ class RuleSettings:
     def get(self, attr: str) -> Any:
         return getattr(self, attr)
 
+    def with_overrides(self, **values: Any) -> "RuleSettings":
+        """A copy with ``values`` treated as typed in the workbook, so they override
+        the rule set's own values (as a settings-sheet entry would)."""
+        return replace(self, **values, cells={**self.cells, **{k: "(API)" for k in values}})
+
     def is_set(self, attr: str) -> bool:
         """True when the workbook typed a value for ``attr``."""
         return attr in self.cells
