@@ -164,7 +164,42 @@ def test_assign_attachments_by_file_name(tmp_path):
     got = {k: sorted(p.name for p in v) for k, v in assign_attachments(files, rs).items()}
     assert got["SNV"] == ["Báo cáo kết quả thi đua khối năm 2025.docx", "Thông báo kết quả - SNV.pdf"]
     assert got["STC"] == ["Báo cáo kết quả thi đua khối năm 2025.docx", "Thông báo kết quả - STC.pdf"]
-    assert got[OFFICE_KEY] == ["Báo cáo tổng hợp gửi Ban TĐKT.pdf"]
+    assert got[OFFICE_KEY] == ["Báo cáo kết quả thi đua khối năm 2025.docx", "Báo cáo tổng hợp gửi Ban TĐKT.pdf"]
+
+
+def test_assign_report_feature_files():
+    names = ["bao-cao-khoi.docx", "danh-sach-de-nghi.docx", "phu-luc-thong-ke.docx", "thong-bao/01-skhcn.docx",
+             "thong-bao/02-skhdt.docx"]
+    rs = [Recipient("SKHCN", "unit", "SKHCN", "a", ()), Recipient("SKHĐT", "unit", "SKHĐT", "b", ()),
+          Recipient(OFFICE_KEY, "office", OFFICE_KEY, "c", ())]
+    got = {k: [p.as_posix() for p in v] for k, v in assign_attachments([Path(n) for n in names], rs).items()}
+    assert got == {
+        "SKHCN": ["thong-bao/01-skhcn.docx", "bao-cao-khoi.docx"],
+        "SKHĐT": ["thong-bao/02-skhdt.docx", "bao-cao-khoi.docx"],
+        OFFICE_KEY: ["bao-cao-khoi.docx", "danh-sach-de-nghi.docx", "phu-luc-thong-ke.docx"],
+    }
+
+
+def test_regenerated_reports_keep_their_digest(tmp_path):
+    import time
+    import zipfile
+
+    from xlpy.mail.compose import file_digest
+
+    def docx(path, body, core):
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr(zipfile.ZipInfo("word/document.xml", time.localtime()[:6]), body)
+            z.writestr("docProps/core.xml", core)
+
+    docx(tmp_path / "a.docx", "<w>Sở Nội vụ 95,5</w>", "<modified>2026-01-01</modified>")
+    docx(tmp_path / "b.docx", "<w>Sở Nội vụ 95,5</w>", "<modified>2026-01-02</modified>")
+    docx(tmp_path / "c.docx", "<w>Sở Nội vụ 96,5</w>", "<modified>2026-01-02</modified>")
+    assert file_digest(tmp_path / "a.docx") == file_digest(tmp_path / "b.docx") != file_digest(tmp_path / "c.docx")
+    pdf = b"%%PDF-1.4\n<< /CreationDate(D:2026%s) >>\ntrailer << /ID [ <%s> <%s> ] /DocChecksum /%s >>\n%s"
+    (tmp_path / "a.pdf").write_bytes(pdf % (b"0101", b"AB", b"AB", b"0F", b"x"))
+    (tmp_path / "b.pdf").write_bytes(pdf % (b"0202", b"CD", b"CD", b"1E", b"x"))
+    (tmp_path / "c.pdf").write_bytes(pdf % (b"0202", b"CD", b"CD", b"1E", b"y"))
+    assert file_digest(tmp_path / "a.pdf") == file_digest(tmp_path / "b.pdf") != file_digest(tmp_path / "c.pdf")
 
 
 # ---- send log -------------------------------------------------------------------------

@@ -95,7 +95,7 @@ def check_message(m, code: str, files: dict[str, bytes]) -> None:
         assert [a.addr_spec for a in m["To"].addresses] == [OFFICE]
         assert m["Subject"] == ("[Khối các sở, ban, ngành tổng hợp] Báo cáo tổng hợp kết quả thi đua "
                                 "tổng kết năm 2025")
-        want = {"Báo cáo tổng hợp gửi Ban TĐKT.pdf"}
+        want = {"Báo cáo tổng hợp gửi Ban TĐKT.pdf", "Báo cáo kết quả thi đua khối năm 2025.docx"}
         text = m.get_body(("plain",)).get_content()
         assert "Kính gửi: Ban Thi đua – Khen thưởng tỉnh Quảng Nam" in text
         assert "2. Sở Tài chính (STC): 95,5 điểm, Hoàn thành xuất sắc nhiệm vụ" in text
@@ -392,7 +392,7 @@ def test_cli_send_on_sample_block(tmp_path):
     ws = wb["Cài đặt"]
     with running() as srv:
         for k, v in {"Email Ban TĐKT": OFFICE, "Email người gửi": USER, "Tên người gửi": "Khối trưởng",
-                     "Tệp đính kèm": "Không đính kèm", **smtp_settings(srv)}.items():
+                     "Tệp đính kèm": "Word", **smtp_settings(srv)}.items():
             ws.append([k, v])
         wb.save(book)
         env = dict(os.environ, PYTHONPATH=str(ROOT), XLPY_SMTP_PASSWORD=PASSWORD)
@@ -436,4 +436,17 @@ def test_cli_send_on_sample_block(tmp_path):
         first = parse(srv.handler.received[0].data)
         assert "Sở Khoa học và Công nghệ" in first["Subject"]
         assert "Tổng điểm: 105,5" in first.get_body(("plain",)).get_content()
+        # the reports made by `xlpy report` are attached: each unit its notice and the block report,
+        # the office the block report, the proposals list and the annex
+        for r in srv.handler.received:
+            m = r.message
+            names = sorted(a.get_filename() for a in m.iter_attachments())
+            if OFFICE in r.rcpt_tos:
+                assert names == ["Báo cáo kết quả thi đua của Khối năm 2025.docx",
+                                 "Danh sách đề nghị khen thưởng năm 2025.docx", "Phụ lục thống kê năm 2025.docx"]
+            else:
+                unit = m["Subject"].split("năm 2025 – ", 1)[1]
+                assert names == ["Báo cáo kết quả thi đua của Khối năm 2025.docx",
+                                 f"Thông báo kết quả thi đua năm 2025 – {unit}.docx"], names
+                assert all(a.get_content()[:2] == b"PK" for a in m.iter_attachments())
     assert_no_secret(tmp_path, out, err, out2, err2)

@@ -28,6 +28,7 @@ from .batch import (
     assign_attachments,
     build_plan,
     deliver,
+    display_names,
     read_results,
     status_sheet,
 )
@@ -55,18 +56,33 @@ def default_outbox(path: Path) -> Path:
     return path.with_name(f"{path.stem}-hop-thu-di")
 
 
+ATTACH_SUFFIXES = {".pdf", ".docx", ".doc", ".odt", ".xlsx", ".xls", ".ods", ".zip", ".rar", ".7z", ".jpg",
+                   ".jpeg", ".png"}
+REPORT_SUFFIXES = {"docx": {".docx"}, "pdf": {".pdf"}, "both": {".docx", ".pdf"}}
+
+
 def collect_attachments(book: Book, settings: MailSettings, attach: Path | None, problems: Problems,
-                        path: Path) -> tuple[list[Path], list[Path]]:
-    """(files to attach, files produced by the report action)."""
+                        path: Path) -> list[Path]:
+    """The files to attach: those of ``attach`` (a folder, with its sub-folders), or the
+    reports made now by the "report" action in the format of the "Tệp đính kèm" setting."""
     if attach is not None:
         attach = Path(attach)
         if not attach.is_dir():
             problems.add("mail_attach_dir", STATUS_SHEET, "", str(attach), "một thư mục",
                          f"Không tìm thấy thư mục tệp đính kèm '{attach}'.")
-            return [], []
-        return sorted(p for p in attach.iterdir() if p.is_file() and not p.name.startswith(SKIP_FILES)), []
+            return []
+        files, skipped = [], []
+        for p in sorted(attach.rglob("*")):
+            if not p.is_file() or any(part.startswith(SKIP_FILES) for part in p.relative_to(attach).parts):
+                continue
+            (files if p.suffix.lower() in ATTACH_SUFFIXES else skipped).append(p)
+        if skipped:
+            problems.warn("mail_attach_skipped", STATUS_SHEET, "", ", ".join(p.name for p in skipped[:5]),
+                          ", ".join(sorted(ATTACH_SUFFIXES)),
+                          f"Bỏ qua {len(skipped)} tệp không phải văn bản trong '{attach.name}'.")
+        return files
     if settings.attach_format == "none":
-        return [], []
+        return []
     from .. import actions as registry
 
     try:
@@ -75,23 +91,21 @@ def collect_attachments(book: Book, settings: MailSettings, attach: Path | None,
         problems.add("mail_no_reports", STATUS_SHEET, "", "(không có)", "chức năng Báo cáo",
                      "Chưa có chức năng lập báo cáo để đính kèm: chọn 'Tệp đính kèm' = 'Không đính kèm' "
                      "hoặc chỉ thư mục chứa tệp bằng --attach.")
-        return [], []
+        return []
     out = path.with_name(f"{path.stem}-tep-gui-kem")
-    files: list[Path] = []
-    formats = ["docx", "pdf"] if settings.attach_format == "both" else [settings.attach_format]
-    for fmt in formats:
-        try:
-            res = registry.run("report", book, format=fmt, out=out)
-        except Exception as e:  # noqa: BLE001 - a report failure must not look like a send failure
-            problems.add("mail_report_failed", STATUS_SHEET, "", f"{type(e).__name__}: {e}", "báo cáo lập được",
-                         f"Không lập được báo cáo ({fmt}) để đính kèm: {e}")
-            continue
-        problems.extend(res.problems)
-        if not res.ok:
-            problems.add("mail_report_failed", STATUS_SHEET, "", res.message, "báo cáo lập được",
-                         f"Không lập được báo cáo ({fmt}) để đính kèm: {res.message}")
-        files += [Path(f) for f in res.files if Path(f).suffix.lower() in (".docx", ".pdf", ".doc", ".xlsx")]
-    return files, files
+    fmt = {"docx": "docx", "pdf": "pdf", "both": "docx,pdf"}[settings.attach_format]
+    try:
+        res = registry.run("report", book, format=fmt, out=out)
+    except Exception as e:  # noqa: BLE001 - a report failure must not look like a send failure
+        problems.add("mail_report_failed", STATUS_SHEET, "", f"{type(e).__name__}: {e}", "báo cáo lập được",
+                     f"Không lập được báo cáo để đính kèm: {e}")
+        return []
+    problems.extend(res.problems)
+    if not res.ok:
+        problems.add("mail_report_failed", STATUS_SHEET, "", res.message, "báo cáo lập được",
+                     f"Không lập được báo cáo để đính kèm: {res.message}")
+    want = REPORT_SUFFIXES[settings.attach_format]
+    return [Path(f) for f in res.files if Path(f).suffix.lower() in want]
 
 
 @contextlib.contextmanager
@@ -169,8 +183,8 @@ def send(
         if not recipients:
             problems.add("mail_only_none", layout.UNITS, "", only, "mã đơn vị có trong sheet",
                          f"Không có người nhận nào khớp với '{only}'.")
-    files, _ = collect_attachments(book, settings, attach, problems, path)
-    assigned = assign_attachments(files, recipients)
+    files = collect_attachments(book, settings, attach, problems, path)
+    assigned = display_names(assign_attachments(files, recipients), recipients, settings)
     tpl_dirs = [path.parent / "templates"]
     from .compose import template_dirs
 
@@ -239,7 +253,7 @@ def send(
         "messages": [
             {"ma": i.recipient.code, "ten": i.recipient.name, "den": [str(a) for a in i.recipient.to],
              "cc": [str(a) for a in i.recipient.cc], "tieu_de": i.composed.subject if i.composed else "",
-             "dinh_kem": [p.name for p in i.attachments], "ma_noi_dung": i.composed.content_hash if i.composed else "",
+             "dinh_kem": list(i.composed.attachment_names) if i.composed else [], "ma_noi_dung": i.composed.content_hash if i.composed else "",
              "loi": i.error}
             for i in plan.items
         ],

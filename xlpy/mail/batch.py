@@ -51,7 +51,7 @@ BAD_STATUSES = frozenset({"refused", "deferred", "failed", "invalid"})
 class Item:
     index: int
     recipient: Recipient
-    attachments: list[Path] = field(default_factory=list)
+    attachments: list[Any] = field(default_factory=list)  # Path or (Path, shown name)
     composed: Composed | None = None
     error: str = ""  # Vietnamese; recipient or compose error
 
@@ -76,16 +76,22 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in base if not unicodedata.combining(ch)).casefold()
 
 
-OFFICE_WORDS = ("tong hop", "tong-hop", "tonghop", "tong_hop", "ban tdkt", "ban-tdkt", "summary")
+# File names (folded: no diacritics, lower case) meant for the provincial office only:
+# the summary, the award proposals list (danh-sach-de-nghi), the statistical annex (phu-luc).
+OFFICE_WORDS = ("tong hop", "tong-hop", "tonghop", "tong_hop", "de nghi", "de-nghi", "de_nghi", "phu luc",
+                "phu-luc", "phu_luc", "ban tdkt", "ban-tdkt", "summary")
 
 
 def assign_attachments(files: Sequence[Path], recipients: Sequence[Recipient]) -> dict[str, list[Path]]:
-    """Which files go to whom, from the file names.
+    """Which files go to whom, from the file names (the reports feature's names,
+    or an officer's own folder).
 
-    A file whose name contains a unit code as a separate word (``Thông báo -
-    SNV.pdf``) goes to that unit only; one that says "tổng hợp" goes to the
-    office; every other file (the block report) goes to every unit — and to
-    the office when no summary file exists.
+    * a name that says "tổng hợp", "đề nghị" or "phụ lục" (``danh-sach-de-nghi.docx``)
+      goes to the office only;
+    * a name that contains a unit code as a separate word (``thong-bao/03-snv.docx``,
+      ``Thông báo - SNV.pdf``) goes to that unit only;
+    * every other file (the block report ``bao-cao-khoi``) goes to every unit and
+      to the office.
     """
     units = [r for r in recipients if r.kind == "unit"]
     per_unit: dict[str, list[Path]] = {r.key: [] for r in units}
@@ -93,17 +99,50 @@ def assign_attachments(files: Sequence[Path], recipients: Sequence[Recipient]) -
     common: list[Path] = []
     for f in files:
         stem = _fold(Path(f).stem)
+        if any(w in stem for w in OFFICE_WORDS):
+            office.append(Path(f))
+            continue
         owners = [r.key for r in units
                   if re.search(rf"(^|[^a-z0-9]){re.escape(_fold(r.code))}($|[^a-z0-9])", stem)]
         if owners:
             for k in owners:
                 per_unit[k].append(Path(f))
-        elif any(w in stem for w in OFFICE_WORDS):
-            office.append(Path(f))
         else:
             common.append(Path(f))
     out = {k: v + common for k, v in per_unit.items()}
-    out[OFFICE_KEY] = office or list(common)
+    out[OFFICE_KEY] = common + office
+    return out
+
+
+def report_titles() -> dict[str, tuple[str, bool]]:
+    """Output stem of each document of the reports feature -> (Vietnamese title, per unit)."""
+    try:
+        from ..reports.render import DOCUMENTS
+    except Exception:  # noqa: BLE001 - the reports feature is optional here
+        return {}
+    return {d.stem: (getattr(d, "label", d.stem), d.per_unit) for d in DOCUMENTS if getattr(d, "stem", None)}
+
+
+def display_names(assigned: dict[str, list[Path]], recipients: Sequence[Recipient],
+                  settings: MailSettings) -> dict[str, list[Any]]:
+    """Give the reports feature's files (``bao-cao-khoi.docx``, ``thong-bao/03-snv.docx``)
+    Vietnamese names in the mail; an officer's own files keep theirs."""
+    titles = report_titles()
+    year = f" năm {settings.year}" if settings.year else ""
+    by_key = {r.key: r for r in recipients}
+    out: dict[str, list[Any]] = {}
+    for key, files in assigned.items():
+        r = by_key.get(key)
+        items: list[Any] = []
+        for f in files:
+            f = Path(f)
+            if f.stem in titles and not titles[f.stem][1]:
+                items.append((f, f"{titles[f.stem][0]}{year}{f.suffix}"))
+            elif f.parent.name == "thong-bao" and "thong-bao" in titles and r is not None and r.kind == "unit":
+                items.append((f, f"Thông báo kết quả thi đua{year} – {r.name}{f.suffix}"))
+            else:
+                items.append(f)
+        out[key] = items
     return out
 
 
@@ -235,7 +274,7 @@ def sender_address(settings: MailSettings, problems: Problems) -> Address | None
 def build_plan(
     settings: MailSettings,
     recipients: Sequence[Recipient],
-    attachments: dict[str, list[Path]],
+    attachments: dict[str, list[Any]],
     results: dict[str, dict[str, Any]],
     problems: Problems,
     *,
@@ -306,7 +345,8 @@ def _rows(item: Item, status: str, detail: str = "", only: set[str] | None = Non
     r = item.recipient
     c = item.composed
     subject = c.subject if c else ""
-    atts = "; ".join(attachment_name(p) for p in item.attachments)
+    atts = "; ".join(c.attachment_names if c else
+                     [a[1] if isinstance(a, tuple) else attachment_name(a) for a in item.attachments])
     chash = c.content_hash if c else ""
     addrs = r.addresses or [("", "Đến")]
     out = []

@@ -57,6 +57,7 @@ class Composed:
     html: str
     attachments: tuple[Path, ...] = ()
     sender: Address | None = None
+    attachment_names: tuple[str, ...] = ()  # the names recipients see, in order
 
     @property
     def envelope_to(self) -> list[str]:
@@ -125,11 +126,52 @@ def attachment_name(path: Path) -> str:
     return unicodedata.normalize("NFC", Path(path).name)
 
 
+_BAD_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def safe_filename(name: str) -> str:
+    """A file name that Windows accepts, Vietnamese kept: ``Thông báo – Sở Nội vụ.docx``."""
+    name = unicodedata.normalize("NFC", _BAD_NAME.sub(" ", name))
+    return re.sub(r"\s+", " ", name).strip(" .") or "tep"
+
+
+ZIP_DOCS = {".docx", ".xlsx", ".pptx", ".docm", ".xlsm", ".odt", ".ods", ".odp"}
+VOLATILE_MEMBERS = {"docProps/core.xml", "meta.xml"}  # creation/modification dates
+_PDF_VOLATILE = re.compile(
+    rb"/(?:CreationDate|ModDate)\s*\([^)]*\)"
+    rb"|/ID\s*\[[^\]]*\]"
+    rb"|/DocChecksum\s*/[0-9A-Fa-f]+"
+    rb"|<(xmp:(?:CreateDate|ModifyDate|MetadataDate)|xmpMM:(?:DocumentID|InstanceID))>[^<]*</\1>"
+)
+
+
 def file_digest(path: Path) -> str:
+    """A digest of what a reader sees in the file, for the content hash.
+
+    Regenerating a report gives new bytes even when nothing changed: Office
+    files are zips with fresh timestamps and a fresh ``docProps/core.xml``,
+    PDFs carry creation dates and a random ``/ID``.  Those are left out, so a
+    second click after regenerating the same reports sends nothing again.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
+    if suffix in ZIP_DOCS:
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as z:
+                for name in sorted(z.namelist()):
+                    if name in VOLATILE_MEMBERS:
+                        continue
+                    h.update(name.encode("utf-8") + b"\0" + hashlib.sha256(z.read(name)).digest())
+            return "z:" + h.hexdigest()
+        except (zipfile.BadZipFile, OSError, RuntimeError):
+            h = hashlib.sha256()  # not really a zip: plain bytes below
+    data = path.read_bytes()
+    if suffix == ".pdf":
+        return "p:" + hashlib.sha256(_PDF_VOLATILE.sub(b"", data)).hexdigest()
+    h.update(data)
     return h.hexdigest()
 
 
@@ -151,7 +193,7 @@ def content_hash(sender: Address, recipient: Recipient, subject: str, text: str,
 def compose(
     recipient: Recipient,
     context: dict[str, Any],
-    attachments: Sequence[Path | str] = (),
+    attachments: Sequence[Path | str | tuple[Path | str, str]] = (),
     *,
     sender: Address,
     subject_template: str,
@@ -164,17 +206,22 @@ def compose(
 
     ``template`` is the template stem (``email_unit`` / ``email_office`` by
     default, from ``recipient.kind``); ``<stem>.txt.j2`` is required and
-    ``<stem>.html.j2`` is used when it exists.  Raises :class:`ComposeError`
+    ``<stem>.html.j2`` is used when it exists.  An attachment is a path, or a
+    (path, name shown to the recipient) pair.  Raises :class:`ComposeError`
     (Vietnamese) for a missing attachment or a broken template.
     """
     env = env or make_env()
     stem = template or TEMPLATE_NAMES.get(recipient.kind, "email_unit")
-    paths = [Path(p) for p in attachments]
-    for p in paths:
+    paths: list[Path] = []
+    names: list[str] = []
+    for a in attachments:
+        p, name = (Path(a[0]), safe_filename(a[1])) if isinstance(a, tuple) else (Path(a), attachment_name(Path(a)))
         if not p.is_file():
             raise ComposeError(f"thiếu tệp đính kèm '{p.name}' ({p})")
+        paths.append(p)
+        names.append(name)
     ctx = dict(context)
-    ctx.setdefault("tep_dinh_kem", [attachment_name(p) for p in paths])
+    ctx.setdefault("tep_dinh_kem", list(names))
     subject = render_subject(subject_template, ctx, env)
     if not subject:
         raise ComposeError("tiêu đề thư trống")
@@ -185,7 +232,7 @@ def compose(
     except jinja2.TemplateNotFound:
         html = ""
 
-    atts = [(attachment_name(p), file_digest(p)) for p in paths]
+    atts = [(n, file_digest(p)) for p, n in zip(paths, names)]
     chash = content_hash(sender, recipient, subject, text, html, atts)
 
     msg = EmailMessage()
@@ -210,7 +257,7 @@ def compose(
         maintype, subtype = ctype.split("/", 1)
         msg.add_attachment(p.read_bytes(), maintype=maintype, subtype=subtype, filename=name,
                            params={"name": name})
-    return Composed(recipient, msg, chash, subject, text, html, tuple(paths), sender)
+    return Composed(recipient, msg, chash, subject, text, html, tuple(paths), sender, tuple(names))
 
 
 # ---- header encoding ---------------------------------------------------------------

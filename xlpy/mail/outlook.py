@@ -48,8 +48,10 @@ class OutlookDrafts:
             item.Body = composed.text
         # Outlook names an attachment after its file: copy each under its Vietnamese name.
         with tempfile.TemporaryDirectory(prefix="xlpy-outlook-") as tmp:
-            for p in composed.attachments:
-                dst = Path(tmp) / attachment_name(p)
+            names = composed.attachment_names or tuple(attachment_name(p) for p in composed.attachments)
+            for i, (p, name) in enumerate(zip(composed.attachments, names)):
+                (Path(tmp) / str(i)).mkdir()
+                dst = Path(tmp) / str(i) / name
                 shutil.copyfile(p, dst)
                 item.Attachments.Add(str(dst))
             item.Save()
