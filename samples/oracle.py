@@ -64,6 +64,11 @@ def band_points(bands: list[dict], value) -> Decimal | None:
     return D(0)
 
 
+def part_of(c: dict) -> str:
+    declared = {"Nội dung": "content", "Thưởng": "bonus", "Trừ": "deduction"}.get(c.get("part") or "")
+    return declared or {"Điểm thưởng": "bonus", "Bậc thưởng": "bonus", "Điểm trừ": "deduction"}.get(c["kind"], "content")
+
+
 def compute(data: dict) -> dict:
     s = data["settings"]
     places = int(s.get("Số chữ số thập phân", 2))
@@ -107,7 +112,7 @@ def compute(data: dict) -> dict:
     for u in units:
         sums: dict[tuple[str, str | None], Decimal] = {}
         for c in crits:
-            part = {"Điểm thưởng": "bonus", "Bậc thưởng": "bonus", "Điểm trừ": "deduction"}.get(c["kind"], "content")
+            part = part_of(c)
             w = dec(c.get("weight")) or D(1)
             p = final[(u, c["code"])] or D(0)
             sums[(part, c.get("group"))] = sums.get((part, c.get("group")), D(0)) + p * w
@@ -128,8 +133,8 @@ def compute(data: dict) -> dict:
     if s.get("Điểm tối đa") is not None:
         mx = dec(s["Điểm tối đa"])
     else:
-        content = sum((dec(c["max_points"]) * (dec(c.get("weight")) or D(1)) for c in crits if c["kind"] not in ("Điểm thưởng", "Bậc thưởng", "Điểm trừ")), D(0))
-        bonus = sum((dec(c["max_points"]) for c in crits if c["kind"] in ("Điểm thưởng", "Bậc thưởng")), D(0))
+        content = sum((dec(c["max_points"]) * (dec(c.get("weight")) or D(1)) for c in crits if part_of(c) == "content"), D(0))
+        bonus = sum((dec(c["max_points"]) * (dec(c.get("weight")) or D(1)) for c in crits if part_of(c) == "bonus"), D(0))
         if s.get("Trần điểm nội dung") is not None:
             content = min(content, dec(s["Trần điểm nội dung"]))
         if s.get("Trần điểm thưởng") is not None:

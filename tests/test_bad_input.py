@@ -115,3 +115,12 @@ def test_duplicate_rows_in_score_sheets(sample_copy, stage_sheet):
     edit_cells(path, {(stage_sheet, "A3"): "PTH"})
     _, found = problems_of(path)
     assert ("duplicate_unit", stage_sheet, "A3") in found
+
+
+def test_part_that_contradicts_the_kind(sample_copy):
+    path = sample_copy("so-nganh-100")
+    # row 3 is criterion 01 (kind Điểm); column I is "Tính vào"
+    edit_cells(path, {(L.CRITERIA, "I3"): "Trừ", (L.CRITERIA, "I4"): "Cộng"})
+    _, found = problems_of(path)
+    assert ("contradictory_part", L.CRITERIA, "I3") in found
+    assert ("bad_choice", L.CRITERIA, "I4") in found

@@ -108,3 +108,16 @@ def test_stage_differences_report_changed_items():
     b = block_of(crit, {"X": {}, "Y": {}}, stages={Stage.SELF: s, Stage.BLOCK: k})
     d = compute(b).differences
     assert d[["unit", "criterion", "self", "block", "final", "change"]].values.tolist() == [["X", "1", 9.0, 8.0, 8.0, -1.0]]
+
+
+def test_declared_part_moves_a_per_event_criterion_into_the_capped_bonus():
+    from xlpy.core.model import Part
+
+    crit = (
+        Criterion("A", "Nội dung", Kind.POINTS, 90),
+        Criterion("T1", "Mô hình mới (10 điểm/mô hình)", Kind.COUNT, 30, per_event=10, part_override=Part.BONUS),
+    )
+    b = block_of(crit, {"U": {"A": 80, "T1": 3}}, settings=Settings(bonus_cap=20))
+    r = compute(b).table.loc["U"]
+    assert (r["content"], r["bonus"], r["total"]) == (80.0, 20.0, 100.0)  # 3 × 10 = 30, bonus capped at 20
+    assert b.nominal_max == 110  # 90 content + min(30, 20) bonus

@@ -68,7 +68,7 @@ def _convert(annotation: Any, default: Any, name: str, positional: bool) -> Any:
 
 
 def make_command(act: Action):
-    sig = inspect.signature(act.func)
+    sig = inspect.signature(act.func, eval_str=True)
     params = []
     for i, p in enumerate(sig.parameters.values()):
         if i == 0 and act.uses_book:

@@ -146,7 +146,7 @@ _CUM1_CRITERIA = [
     {"code": "C", "kind": "Nhóm", "name": "Xây dựng chính quyền; cải cách hành chính", "max_points": 150},
     {"code": "C1", "group": "C", "kind": "Điểm", "max_points": 100, "name": "Cải cách hành chính, chuyển đổi số"},
     {"code": "C2", "group": "C", "kind": "Điểm", "max_points": 50, "name": "Phòng, chống tham nhũng, lãng phí"},
-    {"code": "T1", "kind": "Số lần", "max_points": 30, "per_event": 10,
+    {"code": "T1", "kind": "Số lần", "max_points": 30, "per_event": 10, "part": "Thưởng",
      "name": "Mô hình, cách làm mới được cấp tỉnh công nhận (10 điểm/mô hình)"},
     {"code": "T2", "kind": "Điểm thưởng", "max_points": 20, "name": "Thành tích đột xuất được khen thưởng"},
     {"code": "D1", "kind": "Điểm trừ", "max_points": 8,

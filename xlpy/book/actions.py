@@ -9,18 +9,20 @@ file, into a separate ``<tên sổ>.loi.xlsx`` workbook beside it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from ..actions import Result, action
-from ..core.engine import BlockResult, compute
 from ..core.problems import Problems
 from . import layout as L
 from .io import Book, FileBook
-from .read import read_block
-from .sheets import differences_sheet, problems_sheet, ranking_sheet, results_sheet
+
+if TYPE_CHECKING:  # the engine (pandas) is imported when an action runs, not when the CLI starts
+    from ..core.engine import BlockResult
 
 
 def _failure(book: Book, problems: Problems, what: str) -> Result:
+    from .sheets import problems_sheet
+
     files = []
     writer = getattr(book, "write_problem_report", None)
     if writer is None and isinstance(book, FileBook):
@@ -60,7 +62,7 @@ def _clear_problem_workbook(book: Book) -> None:
             stale.unlink()
 
 
-def _summary(result: BlockResult) -> str:
+def _summary(result: "BlockResult") -> str:
     t = result.table
     top = t[t["rank"] == 1]
     lead = ", ".join(f"{c} ({r['name']})" for c, r in top.iterrows())
@@ -78,7 +80,7 @@ def _n(x: float) -> str:
     return str(int(x)) if x.is_integer() else f"{x:g}".replace(".", ",")
 
 
-def render_table(result: BlockResult):
+def render_table(result: "BlockResult"):
     """Rich rendering of the ranked table for the terminal."""
 
     def render(console) -> None:
@@ -98,7 +100,10 @@ def render_table(result: BlockResult):
     return render
 
 
-def _compute(book: Book) -> tuple[BlockResult | None, Problems]:
+def _compute(book: Book) -> tuple["BlockResult | None", Problems]:
+    from ..core.engine import compute
+    from .read import read_block
+
     block, problems = read_block(book)
     if block is None:
         return None, problems
@@ -114,6 +119,8 @@ def _compute(book: Book) -> tuple[BlockResult | None, Problems]:
     order=20,
 )
 def validate_action(book: Book) -> Result:
+    from .read import read_block
+
     block, problems = read_block(book)
     if problems.has_errors:
         return _failure(book, problems, "thể kiểm tra xong")
@@ -132,6 +139,8 @@ def validate_action(book: Book) -> Result:
     order=30,
 )
 def compute_action(book: Book) -> Result:
+    from .sheets import differences_sheet, problems_sheet, results_sheet
+
     result, problems = _compute(book)
     if result is None:
         return _failure(book, problems, "tính điểm")
@@ -149,6 +158,8 @@ def compute_action(book: Book) -> Result:
     order=40,
 )
 def rank_action(book: Book) -> Result:
+    from .sheets import ranking_sheet
+
     result, problems = _compute(book)
     if result is None:
         return _failure(book, problems, "xếp hạng")

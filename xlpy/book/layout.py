@@ -70,6 +70,10 @@ CRITERIA_COLUMNS = [
     Column("Trọng số", "weight", False, 10, "Hệ số nhân, để trống = 1", "0.##"),
     Column("Chỉ tiêu", "target", False, 10, "Chỉ tiêu chung (loại Tỷ lệ, Chỉ tiêu)", "0.##"),
     Column("Điểm mỗi lần", "per_event", False, 12, "Điểm cho mỗi lần (loại Số lần, Điểm trừ theo lần)", "0.##"),
+    Column(
+        "Tính vào", "part", False, 11, "Nội dung / Thưởng / Trừ; để trống = theo loại (Bậc thưởng, Điểm thưởng: Thưởng; Điểm trừ: Trừ)",
+        choices=("Nội dung", "Thưởng", "Trừ"),
+    ),
     Column("Ghi chú", "note", False, 30, ""),
 ]
 

@@ -30,6 +30,8 @@ from ..core.model import (
     Group,
     Kind,
     KIND_LABELS,
+    PART_LABELS,
+    Part,
     RankMethod,
     Settings,
     Stage,
@@ -477,6 +479,21 @@ def read_criteria(book: Book, problems: Problems) -> tuple[list[Criterion], list
                 "điểm mỗi lần",
                 f"Tiêu chí “{it.code}” loại Số lần cần “Điểm mỗi lần”.",
             )
+        part = None
+        raw_part = r.values.get("part") if "part" in r.cols else None
+        if raw_part not in (None, ""):
+            part = {_key(v): k for k, v in PART_LABELS.items()}.get(_key(raw_part))
+            if part is None:
+                problems.add(
+                    "bad_choice", sheet, r.addr("part"), raw_part, "Nội dung / Thưởng / Trừ",
+                    f"Ô {r.addr('part')}: “{raw_part}” không hợp lệ; chọn Nội dung, Thưởng hoặc Trừ.",
+                )
+            elif (part is Part.DEDUCTION) != (it.kind is Kind.DEDUCTION) and it.kind is not Kind.COUNT:
+                problems.add(
+                    "contradictory_part", sheet, r.addr("part"), raw_part, "Trừ chỉ đi với loại Điểm trừ hoặc Số lần",
+                    f"Tiêu chí “{it.code}” loại {it.kind.label} không thể tính vào “{raw_part}”.",
+                )
+                part = None
         if it.max_points is None:
             continue
         criteria.append(
@@ -489,6 +506,7 @@ def read_criteria(book: Book, problems: Problems) -> tuple[list[Criterion], list
                 group=g,
                 target=target,
                 per_event=per_event,
+                part_override=part,
             )
         )
     if not items:

@@ -185,8 +185,8 @@ def _batch(blocks: Sequence[Block]) -> Batch:
     tot = part_totals(crit, first.groups, s, points)
     keys = _tie_keys(blocks, codes, points)
     outcome = rank_blocks(block_ids, tot.total, keys, s.rank_method)
-    maxima = np.repeat(np.array([b.nominal_max for b in blocks], dtype=float), sizes)
-    classes = classify(tot.total, maxima, first.classes)
+    # every block of a batch shares criteria, caps and the declared maximum (see _scheme_key)
+    classes = classify(tot.total, first.nominal_max, first.classes)
     return Batch(
         blocks, block_ids, unit_codes, stage_points, points, tot.content, tot.bonus, tot.deduction,
         tot.total, outcome.rank, classes, outcome.ties, outcome.broken_by, offsets,

@@ -56,6 +56,13 @@ class Part(str, Enum):
     BONUS = "bonus"  # điểm thưởng (cộng)
     DEDUCTION = "deduction"  # điểm trừ
 
+    @property
+    def label(self) -> str:
+        return PART_LABELS[self]
+
+
+PART_LABELS = {Part.CONTENT: "Nội dung", Part.BONUS: "Thưởng", Part.DEDUCTION: "Trừ"}
+
 
 class Stage(str, Enum):
     """Review stages, in order of seniority."""
@@ -126,10 +133,11 @@ class Criterion:
     target: float | None = None  # common target for RATIO / TARGET kinds
     per_event: float | None = None  # points per event for COUNT (and counted DEDUCTION)
     bands: tuple[Band, ...] = ()
+    part_override: "Part | None" = None  # "Tính vào": a per-event bonus counts as bonus, say
 
     @property
     def part(self) -> Part:
-        return self.kind.part
+        return self.part_override if self.part_override is not None else self.kind.part
 
     @property
     def effective_weight(self) -> float:

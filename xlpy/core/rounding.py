@@ -20,9 +20,10 @@ import numpy as np
 __all__ = ["excel_round", "excel_round_scalar"]
 
 # A value whose scaled fractional part lies this close to .5 (relative to its
-# size) is decided by the exact decimal path.  Float multiplication errs by
-# ~1e-16 relative, so 1e-9 is generous and still rarely hit.
-_NEAR_HALF = 1e-9
+# size) is decided by the exact decimal path.  Excel's 15-digit snapping moves a
+# value by at most 5e-16 of itself and float sums err by a few ulps, so 64 ulps
+# (1.4e-14) covers both; values farther from the boundary round the same either way.
+_NEAR_HALF = 64 * np.finfo(float).eps
 
 
 def excel_round_scalar(x: float, digits: int = 0) -> float:
