@@ -450,3 +450,22 @@ def test_cli_send_on_sample_block(tmp_path):
                                  f"Thông báo kết quả thi đua năm 2025 – {unit}.docx"], names
                 assert all(a.get_content()[:2] == b"PK" for a in m.iter_attachments())
     assert_no_secret(tmp_path, out, err, out2, err2)
+
+
+def test_only_some_units_and_dry_run_shows_what_would_be_skipped(block):
+    tmp, files = block
+    units = UNITS + [("SYT", "Sở Y tế", "Thành viên", "", "")]  # not asked for: not a reason to hold
+    with running() as srv:
+        book = make_book(tmp / "khoi.xlsx", units=units, settings=smtp_settings(srv))
+        res = actions.run("send", book, dry_run=False, attach=tmp / "tep", only="stc, ban-tdkt", **FAST)
+        assert res.ok, [str(p) for p in res.problems]
+        assert set(srv.handler.by_rcpt()) == {"vanthu@stc.example.vn", "giamdoc@stc.example.vn", OFFICE}
+        dry = actions.run("send", book, attach=tmp / "tep", only="STC,SNV")
+        assert {r["dia_chi"]: r["trang_thai"] for r in dry.data["rows"]} == {
+            "vanthu.snv@snv.example.vn": "written",
+            "vanthu@stc.example.vn": "would_skip",
+            "giamdoc@stc.example.vn": "would_skip",
+        }
+        none = actions.run("send", book, attach=tmp / "tep", only="XYZ")
+        assert not none.ok and any(p.code == "mail_only_none" for p in none.problems)
+        assert len(srv.handler.received) == 2

@@ -43,9 +43,9 @@ SKIP_FILES = ("~$", ".")
 
 def book_path(book: Book) -> Path:
     """The workbook's path (FileBook.path, an xlwings book's fullname), else the current folder."""
-    for attr in ("path", "fullname", "full_name"):
-        p = getattr(book, attr, None)
-        if p:
+    for obj, attr in ((book, "path"), (book, "fullname"), (getattr(book, "xw", None), "fullname")):
+        p = getattr(obj, attr, None) if obj is not None else None
+        if p and os.path.isabs(str(p)):
             p = Path(str(p))
             if p.suffix:
                 return p
@@ -176,20 +176,20 @@ def send(
     problems = Problems()
     path = book_path(book)
     settings = read_mail_settings(book, problems)
-    recipients = read_recipients(book, settings, problems)
-    if only:
-        wanted = {w.strip().casefold() for w in only.split(",") if w.strip()}
-        recipients = [r for r in recipients if r.key.casefold() in wanted or r.code.casefold() in wanted]
-        if not recipients:
-            problems.add("mail_only_none", layout.UNITS, "", only, "mã đơn vị có trong sheet",
-                         f"Không có người nhận nào khớp với '{only}'.")
+    wanted = {w.strip().casefold() for w in only.split(",") if w.strip()} if only else None
+    recipients = read_recipients(book, settings, problems, wanted)
+    if wanted is not None and not recipients:
+        problems.add("mail_only_none", layout.UNITS, "", only, "mã đơn vị có trong sheet",
+                     f"Không có người nhận nào khớp với '{only}'.")
     files = collect_attachments(book, settings, attach, problems, path)
-    assigned = display_names(assign_attachments(files, recipients), recipients, settings)
+    # every unit of the block decides who owns which file, even when only some are mailed
+    block_units = read_recipients(book, settings, Problems()) if wanted is not None else recipients
+    assigned = display_names(assign_attachments(files, block_units), block_units, settings)
     tpl_dirs = [path.parent / "templates"]
     from .compose import template_dirs
 
     plan: Plan = build_plan(settings, recipients, assigned, read_results(book), problems,
-                            template_dirs=template_dirs(tpl_dirs))
+                            template_dirs=template_dirs(tpl_dirs), block_units=block_units)
     if not read_results(book):
         problems.warn("mail_no_results", layout.RESULTS, "", "(chưa có)", "kết quả đã tính",
                       f"Chưa có sheet '{layout.RESULTS}': thư không ghi điểm, hạng; hãy Tính điểm trước khi gửi.")

@@ -280,10 +280,13 @@ def build_plan(
     *,
     template_dirs: Sequence[Path] | None = None,
     date: dt.datetime | None = None,
+    block_units: Sequence[Recipient] | None = None,
 ) -> Plan:
+    """``block_units``: every unit of the block (for the counts and the ranking
+    table), when ``recipients`` is only part of it (``--only``)."""
     sender = sender_address(settings, problems)
     env = make_env(template_dirs)
-    base = base_context(settings, results, recipients)
+    base = base_context(settings, results, block_units if block_units is not None else recipients)
     date = date or dt.datetime.now().astimezone().replace(microsecond=0)
     items = []
     for i, r in enumerate(recipients, start=1):

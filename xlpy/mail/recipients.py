@@ -133,12 +133,14 @@ def _text(v: Any) -> str:
     return nfc(str(v)).strip()
 
 
-def read_recipients(book: Book, settings: MailSettings, problems: Problems) -> list[Recipient]:
+def read_recipients(book: Book, settings: MailSettings, problems: Problems,
+                    only: set[str] | None = None) -> list[Recipient]:
     """Recipients of one round: every unit of the units sheet, then the office.
 
     A recipient without a usable address is reported in ``problems`` and
     kept with its ``error`` set, so the status sheet lists it; the caller
-    decides whether to go on without it.
+    decides whether to go on without it.  ``only`` (case-folded unit codes,
+    ``OFFICE_KEY`` for the office) limits the batch, and the checks, to those.
     """
     out: list[Recipient] = []
     grid = book.grid(layout.UNITS)
@@ -155,7 +157,7 @@ def read_recipients(book: Book, settings: MailSettings, problems: Problems) -> l
         seen: set[str] = set()
         for r, row in enumerate(grid[1:], start=2):
             code = _text(_cell(row, col["code"]))
-            if not code:
+            if not code or (only is not None and code.casefold() not in only):
                 continue
             name = _text(_cell(row, col["name"])) or code
             if code in seen:
@@ -184,6 +186,8 @@ def read_recipients(book: Book, settings: MailSettings, problems: Problems) -> l
                 reasons.append(f"CC sai ({p.where()}): {e}")
             out.append(Recipient(code, "unit", code, name, tuple(to), tuple(cc),
                                  role=_text(_cell(row, col["role"])), row=r, error="; ".join(reasons)))
+    if only is not None and OFFICE_KEY not in only:
+        return out
     rows = settings_rows(book)
     row_no = rows.get("Email Ban TĐKT", (0, None))[0]
     office, errs = parse_addresses(settings.office_email, settings.office_name)
