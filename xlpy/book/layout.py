@@ -138,6 +138,18 @@ SETTING_SPECS: list[SettingSpec] = [
 ]
 
 
+OWNER_ORDER = ("core", "rules", "reports", "mail", "excel")
+
+
+def ordered_settings() -> list[SettingSpec]:
+    """All settings keys, every feature package loaded, in a stable order: by owner, then as declared."""
+    from .. import actions
+
+    actions.all_actions()  # imports every plugin, so every package has registered its keys
+    rank = {o: i for i, o in enumerate(OWNER_ORDER)}
+    return sorted(SETTING_SPECS, key=lambda s: (rank.get(s.owner, len(rank)), s.owner))  # stable within owner
+
+
 def register_settings(specs: list[SettingSpec]) -> None:
     """Let a feature package (rules, reports, mail) declare its own settings keys."""
     known = {s.key for s in SETTING_SPECS}

@@ -97,7 +97,8 @@ def _settings_sheet(wb, values: Mapping[str, Any]) -> None:
     for j, h in enumerate(("Khóa", "Giá trị", "Giải thích"), start=1):
         ws.cell(row=1, column=j, value=h)
     style_header(ws, 1, 3)
-    for i, spec in enumerate(L.SETTING_SPECS, start=2):
+    specs = L.ordered_settings()
+    for i, spec in enumerate(specs, start=2):
         ws.cell(row=i, column=1, value=spec.key).font = Font(bold=True)
         v = values.get(spec.key, _default_label(spec))
         if isinstance(v, (list, tuple)):
@@ -122,7 +123,7 @@ def _settings_sheet(wb, values: Mapping[str, Any]) -> None:
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 34
     ws.column_dimensions["C"].width = 80
-    add_table(ws, 1, 3, len(L.SETTING_SPECS), table_name(L.SETTINGS))
+    add_table(ws, 1, 3, len(specs), table_name(L.SETTINGS))
     ws.freeze_panes = "A2"
     ws.sheet_properties.tabColor = "F9A825"
 

@@ -182,7 +182,8 @@ class _Evaluator:
         mode = "all" if "all" in g else "any"
         parts = [x for x in (self.cond(c, cand) for c in g[mode]) if x is not None]
         ok = all(p.ok for p in parts) if mode == "all" else any(p.ok for p in parts)
-        mark = lambda p: ("✓ " if p.ok else "✗ ") + (f"[{p.text}]" if p.nested else p.text)  # noqa: E731
+        # words, not ✓/✗: the text goes into signed documents set in Times New Roman, which has no check marks
+        mark = lambda p: (f"[{p.text}]" if p.nested else p.text) + (" (đạt)" if p.ok else " (chưa đạt)")  # noqa: E731
         sep = "; " if mode == "all" else " | "
         text = sep.join(mark(p) for p in parts)
         if mode == "any" and len(parts) > 1:
