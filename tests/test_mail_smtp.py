@@ -469,3 +469,20 @@ def test_only_some_units_and_dry_run_shows_what_would_be_skipped(block):
         none = actions.run("send", book, attach=tmp / "tep", only="XYZ")
         assert not none.ok and any(p.code == "mail_only_none" for p in none.problems)
         assert len(srv.handler.received) == 2
+
+
+# ---- the ribbon: a dry run first, then a Yes/No question before anything is sent ------------
+def test_ribbon_send_dry_runs_then_asks_before_sending(block, monkeypatch):
+    from xlpy.excel import ribbon
+
+    tmp, _ = block
+    with running() as srv:
+        book = make_book(tmp / "khoi.xlsx", settings=smtp_settings(srv, **{"Tệp đính kèm": "Không đính kèm"}))
+        monkeypatch.delenv("XLPY_CONFIRM", raising=False)
+        res = ribbon.dispatch("send", book)  # the officer answers "No"
+        assert res.ok and res.data["dry_run"] and srv.handler.received == []
+        monkeypatch.setenv("XLPY_CONFIRM", "yes")  # the officer answers "Yes"
+        res = ribbon.dispatch("send", book)
+        assert res.ok and not res.data["dry_run"]
+        assert set(srv.handler.by_rcpt()) == set(EXPECTED)
+        assert all(len(v) == 1 for v in srv.handler.by_rcpt().values())

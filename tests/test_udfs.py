@@ -247,3 +247,36 @@ def test_sample_workbook_recalculated_by_formulas_equals_the_engine(tmp_path):
         assert klass[i] == res.at[u, "class"]
     quota = [v for k, v in sol.items() if k.upper().endswith("DIEM'!K1")]
     assert int(np.asarray(quota[0].value).ravel()[0]) == 2  # 40 % of 5, rounded down
+
+
+# ---- TDKT_ELIGIBLE: title standards over a table (reference §7 cases 1 and 2) -----------------
+def test_eligible_ttldxs_reference_case_1():
+    from xlpy.excel.udfs import TDKT_ELIGIBLE
+
+    table = [
+        ["Đơn vị", "Xếp loại", "Số thành viên", "Hoàn thành nhiệm vụ", "LĐTT", "CSTĐCS"],
+        ["A", "Hoàn thành xuất sắc nhiệm vụ", 9, 9, 7, 1],  # 7/9 = 77,8 % ≥ 70 %
+        ["B", "Hoàn thành xuất sắc nhiệm vụ", 9, 9, 6, 1],  # 66,7 %
+        ["C", "HTXS", 9, 9, 7, 0],  # no CSTĐCS
+        [None, None, None, None, None, None],
+    ]
+    out = TDKT_ELIGIBLE("Tập thể lao động xuất sắc", table, 2025)
+    assert out[0] == ["Kết luận", "Cần bổ sung"]
+    assert [r[0] for r in out[1:]] == ["đạt", "không đạt", "không đạt", None]
+    assert "thiếu 1" in out[2][1] and "CSTĐCS" in out[3][1]
+
+
+def test_eligible_ttldtt_discipline_reference_case_2():
+    from xlpy.excel.udfs import TDKT_ELIGIBLE
+
+    table = [["Xếp loại", "Số thành viên", "LĐTT", "Bị kỷ luật"], ["Hoàn thành tốt nhiệm vụ", 10, 7, 1], ["HTT", 10, 7, 0]]
+    out = TDKT_ELIGIBLE("TTLĐTT", table, 2025)
+    assert [r[0] for r in out[1:]] == ["không đạt", "đạt"]
+
+
+def test_eligible_bad_arguments_give_value_errors():
+    from xlpy.excel.udfs import TDKT_ELIGIBLE
+
+    assert TDKT_ELIGIBLE("Danh hiệu lạ", [["Xếp loại"], ["HTXS"]])[0][0].startswith("#VALUE!")
+    assert "xếp loại “Giỏi”" in TDKT_ELIGIBLE("LĐTT", [["Xếp loại"], ["Giỏi"]])[0][0]
+    assert "số nguyên" in TDKT_ELIGIBLE("TTLĐTT", [["Số thành viên"], [-2]])[0][0]

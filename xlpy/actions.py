@@ -48,6 +48,9 @@ class Action:
     ribbon: bool = True  # shown on the ribbon
     order: int = 100
     supertip: str = ""  # longer Vietnamese description for the ribbon
+    # After a successful run, an optional follow-up the ribbon offers with a Yes/No question:
+    # confirm(result) -> (question_vi, options for the second run) or None.  ("send": dry run, then send.)
+    confirm: Callable[["Result"], tuple[str, dict] | None] | None = None
 
     @property
     def uses_book(self) -> bool:
@@ -94,13 +97,14 @@ def action(
     ribbon: bool = True,
     order: int = 100,
     supertip: str = "",
+    confirm: Callable[[Result], tuple[str, dict] | None] | None = None,
 ) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
     """Register ``func`` as an action (decorator)."""
 
     def deco(func: Callable[..., Result]) -> Callable[..., Result]:
         if name in _REGISTRY and _REGISTRY[name].func is not func:
             raise ValueError(f"action {name!r} registered twice")
-        _REGISTRY[name] = Action(name, func, label, help, group, icon, ribbon, order, supertip)
+        _REGISTRY[name] = Action(name, func, label, help, group, icon, ribbon, order, supertip, confirm)
         return func
 
     return deco

@@ -80,6 +80,8 @@ def make_command(act: Action):
                 )
             )
             continue
+        if p.name == "progress":  # a callback the ribbon fills (status bar); not a CLI option
+            continue
         positional = p.default is inspect.Parameter.empty
         params.append(p.replace(annotation=_convert(p.annotation, p.default, p.name, positional)))
     params.append(

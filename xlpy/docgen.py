@@ -29,6 +29,8 @@ def _param_rows(act: actions.Action) -> list[str]:
         if i == 0 and act.uses_book:
             rows.append("| `BOOK` | đối số | Sổ tính (.xlsx) của khối thi đua |")
             continue
+        if p.name == "progress":
+            continue
         help_text = ""
         if get_origin(p.annotation) is Annotated:
             help_text = next((m for m in get_args(p.annotation)[1:] if isinstance(m, str)), "")

@@ -29,6 +29,7 @@ from typing import Any
 
 ENV_BOOK = "XLPY_CALLER_BOOK"
 ENV_LOG = "XLPY_DISPATCH_LOG"
+ENV_CONFIRM = "XLPY_CONFIRM"
 TITLE = "xlpy – Thi đua, Khen thưởng"
 
 # Parameter names the ribbon can fill by asking for a file name.
@@ -43,6 +44,8 @@ class UI:
     def message(self, text: str, *, error: bool = False) -> None: ...
 
     def ask_path(self, suggestion: Path, *, folder: bool = False) -> Path | None: ...
+
+    def ask_yes_no(self, text: str) -> bool: ...
 
     def open_workbook(self, path: Path) -> None: ...
 
@@ -62,6 +65,9 @@ class ExcelUI(UI):
 
     def message(self, text: str, *, error: bool = False) -> None:
         self.app.alert(text, title=TITLE, mode="critical" if error else "info")
+
+    def ask_yes_no(self, text: str) -> bool:
+        return self.app.alert(text, title=TITLE, buttons="yes_no", mode="info") == "yes"
 
     def ask_path(self, suggestion: Path, *, folder: bool = False) -> Path | None:
         if folder:
@@ -104,6 +110,12 @@ class RecordingUI(UI):
     def ask_path(self, suggestion: Path, *, folder: bool = False) -> Path | None:
         self._record("ask_path", suggestion=str(suggestion), folder=folder)
         return suggestion
+
+    def ask_yes_no(self, text: str) -> bool:
+        """Answered by ``XLPY_CONFIRM`` ("yes"/"no", default "no": never send unasked)."""
+        answer = os.environ.get(ENV_CONFIRM, "no").strip().lower() == "yes"
+        self._record("ask_yes_no", text=text, answer=answer)
+        return answer
 
     def open_workbook(self, path: Path) -> None:
         self._record("open_workbook", path=str(path))
@@ -195,6 +207,16 @@ def _run(tag: str, book: Any, ui: UI, base: Path) -> Any:
             error=True,
         )
         return result
+    follow = act.confirm(result) if act.confirm is not None else None
+    if follow is not None:
+        question, more = follow
+        if ui.ask_yes_no(question):
+            ui.status(f"xlpy: {act.label}…")
+            result = act.func(book, **{**opts, **more}) if act.uses_book else act.func(**{**opts, **more})
+            if not getattr(result, "ok", False):
+                ui.status(None)
+                ui.message(_problems_text(result.message, result.problems, unchanged=False), error=True)
+                return result
     secs = time.monotonic() - started
     ui.status(f"xlpy: {result.message} ({secs:.1f} giây)")
     if not act.uses_book:

@@ -35,7 +35,7 @@ from ..core.problems import Problems
 
 CATEGORY = "Thi đua – Khen thưởng"
 
-__all__ = ["TDKT_SCORE", "TDKT_RANK", "TDKT_CLASS", "TDKT_QUOTA", "UDF_NAMES", "UdfError"]
+__all__ = ["TDKT_SCORE", "TDKT_RANK", "TDKT_CLASS", "TDKT_QUOTA", "TDKT_ELIGIBLE", "UDF_NAMES", "UdfError"]
 
 
 class UdfError(ValueError):
@@ -509,4 +509,91 @@ def TDKT_QUOTA(base, pct, rounding="xuống", count=None):
         return _error_cell(e)
 
 
-UDF_NAMES = ("TDKT_SCORE", "TDKT_RANK", "TDKT_CLASS", "TDKT_QUOTA")
+# ---------------------------------------------------------------------------
+# TDKT_ELIGIBLE
+
+# column header (folded) -> fact of xlpy.rules.eligible
+_FACT_HEADERS = {
+    "xếp loại": "grade", "xếp loại năm": "grade", "xếp loại tập thể": "grade",
+    "số thành viên": "members", "thành viên": "members",
+    "hoàn thành nhiệm vụ": "completed", "số hoàn thành nhiệm vụ": "completed",
+    "lđtt": "ldtt", "số lđtt": "ldtt",
+    "cstđcs": "cstdcs", "số cstđcs": "cstdcs",
+    "bị kỷ luật": "disciplined", "số bị kỷ luật": "disciplined",
+    "hạng": "rank",
+    "cấp sáng kiến": "initiative_level", "sáng kiến": "initiative_level",
+    "số sáng kiến": "initiatives",
+}
+_COUNT_FACTS = ("members", "completed", "ldtt", "cstdcs", "disciplined", "rank", "initiatives")
+
+
+def eligible_table(title: Any, table: Any, year: Any = None) -> list[list[Any]]:
+    """The pure body of :func:`TDKT_ELIGIBLE` (raises :class:`UdfError`)."""
+    import datetime as dt
+
+    try:
+        from ..rules import eligible
+        from ..rules.titles import TITLES, parse_grade, parse_initiative, parse_title
+    except ImportError as e:  # pragma: no cover - the rules package ships with xlpy
+        raise UdfError(f"Thiếu phần quy định khen thưởng của xlpy ({e}). Cài lại xlpy.") from e
+
+    t = _scalar(title, None)
+    code = parse_title(t) if t is not None else None
+    if code is None:
+        raise UdfError(f"Danh hiệu “{t or ''}” không rõ. Ví dụ: “Tập thể lao động xuất sắc”, “Chiến sĩ thi đua cơ sở”, “LĐTT”.")
+    y = _int_arg(year, dt.date.today().year, "năm xét", 2000, 2100)
+    g = _grid(table)
+    if len(g) < 2:
+        raise UdfError("Bảng số liệu cần dòng tiêu đề và ít nhất một dòng (ví dụ: Xếp loại, Số thành viên, LĐTT, CSTĐCS).")
+    cols: dict[str, int] = {}
+    for j, h in enumerate(g[0]):
+        key = _FACT_HEADERS.get(unicodedata.normalize("NFC", str(h or "")).strip().casefold())
+        if key and key not in cols:
+            cols[key] = j
+    if not cols:
+        raise UdfError("Không nhận ra cột nào. Đặt tiêu đề cột như: " + ", ".join(sorted({k.title() for k in _FACT_HEADERS})[:8]) + "…")
+    rows: list[list[Any]] = []
+    for i, r in enumerate(g[1:], start=2):
+        vals = {k: (r[j] if j < len(r) else None) for k, j in cols.items()}
+        if all(v is None for v in vals.values()):
+            rows.append([None, None])
+            continue
+        facts: dict[str, Any] = {}
+        for k, v in vals.items():
+            if v is None:
+                continue
+            if isinstance(v, CellError):
+                raise UdfError(f"Dòng {i}: ô cột “{g[0][cols[k]]}” đang có lỗi {v.code}. Sửa ô đó trước.")
+            if k == "grade":
+                gc = parse_grade(v)
+                if gc is None:
+                    raise UdfError(f"Dòng {i}: xếp loại “{v}” không rõ (Hoàn thành xuất sắc / tốt / hoàn thành / không hoàn thành nhiệm vụ).")
+                facts[k] = gc
+            elif k == "initiative_level":
+                lv = int(v) if isinstance(v, float) and v.is_integer() and 0 <= v <= 3 else parse_initiative(v)
+                if lv is None:
+                    raise UdfError(f"Dòng {i}: cấp sáng kiến “{v}” không rõ (cơ sở, tỉnh, toàn quốc).")
+                facts[k] = lv
+            else:
+                if isinstance(v, bool) or not isinstance(v, float) or v < 0 or not v.is_integer():
+                    shown = f"{v:g}".replace(".", ",") if isinstance(v, float) else v
+                    raise UdfError(f"Dòng {i}: “{g[0][cols[k]]}” phải là số nguyên không âm (đang là “{shown}”).")
+                facts[k] = int(v)
+        verdict = eligible(code, year=y, **facts)
+        rows.append([verdict.verdict, verdict.fix or ""])
+    return _out(["Kết luận", "Cần bổ sung"], rows)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("title", doc="Danh hiệu xét, ví dụ “Tập thể lao động xuất sắc”, “Chiến sĩ thi đua cơ sở” hoặc viết tắt “TTLĐXS”.")
+@xw.arg("table", ndim=2, err_to_str=True, doc="Bảng số liệu có dòng tiêu đề: Xếp loại, Số thành viên, Hoàn thành nhiệm vụ, LĐTT, CSTĐCS, Bị kỷ luật, Cấp sáng kiến… (cột khác bị bỏ qua).")
+@xw.arg("year", doc="Năm xét; bỏ trống = năm hiện tại. Năm quyết định bộ quy định áp dụng.")
+def TDKT_ELIGIBLE(title, table, year=None):
+    """Xét tiêu chuẩn danh hiệu cho cả bảng: mỗi dòng trả “đạt”/“không đạt” và điều còn thiếu, theo bộ quy định có hiệu lực trong năm xét (chưa áp dụng tỷ lệ khen thưởng, lịch sử các năm)."""
+    try:
+        return eligible_table(title, table, year)
+    except Exception as e:  # noqa: BLE001
+        return _error_cell(e)
+
+
+UDF_NAMES = ("TDKT_SCORE", "TDKT_RANK", "TDKT_CLASS", "TDKT_QUOTA", "TDKT_ELIGIBLE")

@@ -152,6 +152,16 @@ def _render(data: dict) -> Any:
     return render
 
 
+def _confirm_send(result: Result) -> tuple[str, dict] | None:
+    """After a successful dry run, the ribbon asks before sending for real."""
+    data = result.data or {}
+    n = sum(1 for m in data.get("messages", []) if not m.get("loi"))
+    if not result.ok or not data.get("dry_run") or n == 0:
+        return None
+    where = f"\nThư xem trước ở thư mục: {data['outbox']}" if data.get("outbox") else ""
+    return (f"Đã chuẩn bị {n} thư (chưa gửi).{where}\n\nGửi thật ngay bây giờ?", {"dry_run": False})
+
+
 @action(
     "send",
     label="Gửi thư",
@@ -159,6 +169,7 @@ def _render(data: dict) -> Any:
     group="Báo cáo",
     icon="FileSendAsAttachment",
     order=80,
+    confirm=_confirm_send,
     supertip="Lập thư cho từng đơn vị (Email, CC ở sheet Đơn vị) và cho Ban TĐKT (Cài đặt), kèm báo cáo. "
     "Lần đầu chỉ chạy thử: thư được ghi thành tệp .eml và sheet 'Gửi thư' liệt kê ai nhận gì. "
     "Gửi thật sẽ bỏ qua những địa chỉ đã nhận cùng nội dung, nên bấm lại không gửi trùng.",
