@@ -285,15 +285,11 @@ def build_sample(name: str, path: str | Path) -> Path:
     from .book.template import build_workbook
 
     d = sample_data(name)
-    extra = None
-    try:  # award-rule sheets, when the rules package provides them
-        from .rules.samples import add_rules_sheets  # type: ignore[import-not-found]
+    from .rules.samples import add_rules_sheets
 
-        def extra(wb: Any) -> None:
-            add_rules_sheets(wb, name)
+    def extra(wb: Any) -> None:  # the award-rule input sheets (Cá nhân, Đề nghị khen thưởng, …)
+        add_rules_sheets(wb, name)
 
-    except ImportError:
-        pass
     return build_workbook(
         path,
         settings=d["settings"],

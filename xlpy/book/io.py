@@ -11,13 +11,12 @@ backup, then the new one takes its name in a single ``os.replace``.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence, runtime_checkable
 
+from ..fsio import atomic_write, backup_path
 from . import layout
 
 EXCEL_ERRORS = frozenset(
@@ -186,28 +185,8 @@ class FileBook:
 
 
 def atomic_save(wb, path: Path, backup: bool = True) -> Path | None:
-    """Save ``wb`` to ``path`` atomically; keep the previous file as ``<stem>.bak<suffix>``."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    bak = None
-    try:
-        wb.save(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        if backup and path.exists():
-            bak = backup_path(path)
-            shutil.copy2(path, bak)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return bak
-
-
-def backup_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.bak{path.suffix}")
+    """Save an openpyxl workbook atomically; keep the previous file as ``<stem>.bak<suffix>``."""
+    return atomic_write(path, lambda tmp: wb.save(tmp), backup=backup)
 
 
 def _cell_value(cell) -> Any:

@@ -533,7 +533,7 @@ def eligible_table(title: Any, table: Any, year: Any = None) -> list[list[Any]]:
 
     try:
         from ..rules import eligible
-        from ..rules.titles import TITLES, parse_grade, parse_initiative, parse_title
+        from ..rules.titles import parse_grade, parse_initiative, parse_title
     except ImportError as e:  # pragma: no cover - the rules package ships with xlpy
         raise UdfError(f"Thiếu phần quy định khen thưởng của xlpy ({e}). Cài lại xlpy.") from e
 

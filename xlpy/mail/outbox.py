@@ -9,12 +9,11 @@ current batch.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
+from ..fsio import atomic_write
 from .compose import Composed, _slug
 
 _OURS = re.compile(r"^\d{2,}-[a-z0-9-]+-[0-9a-f]{10}\.eml$")
@@ -33,17 +32,8 @@ class Outbox:
     def write(self, index: int, composed: Composed) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / eml_name(index, composed)
-        fd, tmp = tempfile.mkstemp(prefix=".xlpy-", suffix=".eml.tmp", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(composed.as_bytes())
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        data = composed.as_bytes()
+        atomic_write(path, lambda tmp: tmp.write_bytes(data))
         return path
 
     def prune(self, keep: Iterable[Path]) -> list[Path]:

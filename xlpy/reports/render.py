@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ import jinja2
 from jinja2 import meta, nodes
 from markupsafe import Markup
 
+from ..fsio import atomic_write as _atomic_write
 from . import charts
 from .context import CHART_MARKER, SCHEMA, unit_context
 
@@ -65,18 +65,8 @@ def template_dir() -> Path:
 # ---- safe writing --------------------------------------------------------------------
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    _atomic_write(path, write)
+    return Path(path)
 
 
 def slug(text: str, maxlen: int = 60) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..book import layout as L
 from ..book.io import Book, CellError, OutputSheet
-from ..book.read import Row, cell, code_text, table_rows
+from ..book.grid import Row, code_text, table_rows
 from ..core.problems import Problems
 from . import titles as T
 from .model import Collective, Discipline, HistoryRecord, Movement, Person, Proposal, RulesInput
