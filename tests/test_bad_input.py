@@ -124,3 +124,14 @@ def test_part_that_contradicts_the_kind(sample_copy):
     _, found = problems_of(path)
     assert ("contradictory_part", L.CRITERIA, "I3") in found
     assert ("bad_choice", L.CRITERIA, "I4") in found
+
+
+def test_settings_key_typed_twice(sample_copy):
+    path = sample_copy("so-nganh-100")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[L.SETTINGS]
+    ws.append(["Năm", 2026])
+    last = ws.max_row
+    wb.save(path)
+    _, found = problems_of(path)
+    assert ("duplicate_setting", L.SETTINGS, f"A{last}") in found

@@ -391,9 +391,13 @@ def test_cli_send_on_sample_block(tmp_path):
     wb = openpyxl.load_workbook(book)
     ws = wb["Cài đặt"]
     with running() as srv:
+        rows = {r[0].value: r for r in ws.iter_rows(min_row=2) if r[0].value}
         for k, v in {"Email Ban TĐKT": OFFICE, "Email người gửi": USER, "Tên người gửi": "Khối trưởng",
                      "Tệp đính kèm": "Word", **smtp_settings(srv)}.items():
-            ws.append([k, v])
+            if k in rows:  # the sample's settings sheet lists every key: fill it in place
+                rows[k][1].value = v
+            else:
+                ws.append([k, v])
         wb.save(book)
         env = dict(os.environ, PYTHONPATH=str(ROOT), XLPY_SMTP_PASSWORD=PASSWORD)
 

@@ -110,6 +110,16 @@ def _compute(book: Book) -> tuple["BlockResult | None", Problems]:
     return compute(block), problems
 
 
+def _score_and_write(book: Book, what: str, sheets, data) -> Result:
+    """Read, score, and (only when the input is clean) rebuild the given output sheets."""
+    result, problems = _compute(book)
+    if result is None:
+        return _failure(book, problems, what)
+    book.replace_outputs(sheets(result, problems))
+    _clear_problem_workbook(book)
+    return Result(True, _summary(result), data=data(result), problems=problems, render=render_table(result))
+
+
 @action(
     "validate",
     label="Kiểm tra dữ liệu",
@@ -141,12 +151,12 @@ def validate_action(book: Book) -> Result:
 def compute_action(book: Book) -> Result:
     from .sheets import differences_sheet, problems_sheet, results_sheet
 
-    result, problems = _compute(book)
-    if result is None:
-        return _failure(book, problems, "tính điểm")
-    book.replace_outputs([results_sheet(result), differences_sheet(result), problems_sheet(problems)])
-    _clear_problem_workbook(book)
-    return Result(True, _summary(result), data=result.to_dict(), problems=problems, render=render_table(result))
+    return _score_and_write(
+        book,
+        "tính điểm",
+        lambda r, p: [results_sheet(r), differences_sheet(r), problems_sheet(p)],
+        lambda r: r.to_dict(),
+    )
 
 
 @action(
@@ -160,13 +170,13 @@ def compute_action(book: Book) -> Result:
 def rank_action(book: Book) -> Result:
     from .sheets import ranking_sheet
 
-    result, problems = _compute(book)
-    if result is None:
-        return _failure(book, problems, "xếp hạng")
-    book.replace_outputs([ranking_sheet(result)])
-    _clear_problem_workbook(book)
-    data = {"units": [{k: u[k] for k in ("code", "name", "total", "rank", "place", "class", "tie")} for u in result.to_dict()["units"]], "ties": result.ties}
-    return Result(True, _summary(result), data=data, problems=problems, render=render_table(result))
+    keys = ("code", "name", "total", "rank", "place", "class", "tie")
+    return _score_and_write(
+        book,
+        "xếp hạng",
+        lambda r, p: [ranking_sheet(r)],
+        lambda r: {"units": [{k: u[k] for k in keys} for u in r.to_dict()["units"]], "ties": r.ties},
+    )
 
 
 @action(

@@ -57,10 +57,22 @@ def read_settings(book: Book, problems: Problems, cells: dict[str, str] | None =
         problems.add("missing_sheet", sheet, "", "(không có)", f"trang “{sheet}”", _missing_sheet_msg(sheet))
         return Settings()
     specs = {_key(s.key): s for s in L.SETTING_SPECS}
+    seen: dict[str, str] = {}
     for i, r in enumerate(grid):
         if i == 0 or not r or r[0] in (None, ""):
             continue  # header row
         key = clean_text(r[0], sheet, cell(i, 0), problems)
+        if _key(key) in seen:
+            problems.add(
+                "duplicate_setting",
+                sheet,
+                cell(i, 0),
+                key,
+                "mỗi khóa một dòng",
+                f"Khóa “{key}” xuất hiện hai lần (ô {seen[_key(key)]} và {cell(i, 0)}). Xóa một dòng, giữ dòng có giá trị đúng.",
+            )
+            continue
+        seen[_key(key)] = cell(i, 0)
         raw = clean_text(r[1] if len(r) > 1 else None, sheet, cell(i, 1), problems)
         spec = specs.get(_key(key))
         cells[spec.key if spec else str(key)] = cell(i, 1)
