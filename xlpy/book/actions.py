@@ -247,7 +247,10 @@ def demo_action(
         r = act.func(FileBook(path), **opts)
         files.extend(f for f in r.files if f not in files)
         notes.append(r.message)
-    return Result(res.ok, " ".join(notes) + f" Thư mục: {folder}", data={"folder": str(folder), "result": res.data}, problems=res.problems, files=files, render=res.render)
+    msg = " ".join(notes)
+    if str(folder) not in msg:
+        msg += f" Thư mục: {folder}"
+    return Result(res.ok, msg, data={"folder": str(folder), "result": res.data}, problems=res.problems, files=files, render=res.render)
 
 
 def _fresh_folder(base: Path) -> Path:
