@@ -41,22 +41,28 @@ GUIDE_LINES = [
 ]
 
 
-def _style_input(ws, first_row: int, last_row: int, ncols: int) -> None:
+def _style_input(ws, first_row: int, last_row: int, ncols: int, columns: Sequence[L.Column] = ()) -> None:
+    """Pale-yellow, bordered input cells; a column's number format applies to its blank cells too."""
+    formats = [c.number_format for c in columns]
     for i in range(first_row, last_row + 1):
         for j in range(1, ncols + 1):
             c = ws.cell(row=i, column=j)
             c.fill = INPUT_FILL
             c.border = BORDER
+            if j <= len(formats) and formats[j - 1]:
+                c.number_format = formats[j - 1]
 
 
-def _table_sheet(
+def input_table_sheet(
     wb,
     name: str,
     columns: Sequence[L.Column],
-    rows: Iterable[Mapping[str, Any]],
+    rows: Iterable[Mapping[str, Any] | Sequence[Any]],
     *,
     blank_rows: int = 0,
 ) -> Any:
+    """An input sheet: header with notes, the rows (mappings by column key, or sequences in
+    column order), pale-yellow input cells, list validation for choice columns, an Excel table."""
     ws = wb.create_sheet(name)
     for j, col in enumerate(columns, start=1):
         c = ws.cell(row=1, column=j, value=col.header)
@@ -66,13 +72,11 @@ def _table_sheet(
     style_header(ws, 1, len(columns))
     n = 0
     for n, row in enumerate(rows, start=1):
-        for j, col in enumerate(columns, start=1):
-            v = row.get(col.key)
-            cell = ws.cell(row=n + 1, column=j, value=v)
-            if col.number_format and isinstance(v, (int, float)):
-                cell.number_format = col.number_format
+        values = [row.get(col.key) for col in columns] if isinstance(row, Mapping) else list(row)
+        for j, v in enumerate(values, start=1):
+            ws.cell(row=n + 1, column=j, value=v)
     last = max(n, 0) + 1 + blank_rows
-    _style_input(ws, 2, max(last, 2), len(columns))
+    _style_input(ws, 2, max(last, 2), len(columns), columns)
     add_table(ws, 1, len(columns), max(last - 1, 1), table_name(name))
     for j, col in enumerate(columns, start=1):
         if col.choices:
@@ -210,11 +214,11 @@ def build_workbook(
     guide.column_dimensions["A"].width = 130
     guide.sheet_properties.tabColor = "1F4E79"
     _settings_sheet(wb, settings or {})
-    _table_sheet(wb, L.UNITS, L.UNIT_COLUMNS, units, blank_rows=blank_rows)
-    _table_sheet(wb, L.CRITERIA, L.CRITERIA_COLUMNS, criteria, blank_rows=blank_rows)
-    _table_sheet(wb, L.BANDS, L.BAND_COLUMNS, bands, blank_rows=blank_rows)
+    input_table_sheet(wb, L.UNITS, L.UNIT_COLUMNS, units, blank_rows=blank_rows)
+    input_table_sheet(wb, L.CRITERIA, L.CRITERIA_COLUMNS, criteria, blank_rows=blank_rows)
+    input_table_sheet(wb, L.BANDS, L.BAND_COLUMNS, bands, blank_rows=blank_rows)
     cls = classes if classes is not None else [(c.name, c.min_pct) for c in DEFAULT_CLASSES]
-    _table_sheet(wb, L.CLASSES, L.CLASS_COLUMNS, [{"name": n, "min_pct": p} for n, p in cls])
+    input_table_sheet(wb, L.CLASSES, L.CLASS_COLUMNS, [{"name": n, "min_pct": p} for n, p in cls])
     for key, sheet in L.STAGE_SHEETS.items():
         _matrix_sheet(wb, sheet, units, criteria, stages.get(key, {}))
     measured = [str(c["code"]) for c in criteria if c.get("kind") in (KIND_LABELS_RATIO_TARGET)]

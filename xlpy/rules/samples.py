@@ -12,12 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping, Sequence
 
-from openpyxl.comments import Comment
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from ..book import layout as L
-from ..book.write import BORDER, INPUT_FILL, add_table, style_header, table_name
+from ..book.template import input_table_sheet
 from . import sheets as S
 from .settings import LABELS, register
 
@@ -25,37 +21,8 @@ D = dt.date
 
 
 def blank_sheet(wb, name: str, columns: Sequence[L.Column], rows: Sequence[Sequence[Any]], blank_rows: int = 15):
-    """An input sheet: header row with comments, rows, pale-yellow input cells,
-    list validation for choice columns, an Excel table."""
-    ws = wb.create_sheet(name)
-    for j, col in enumerate(columns, start=1):
-        c = ws.cell(row=1, column=j, value=col.header)
-        if col.help:
-            c.comment = Comment(col.help, "xlpy")
-        ws.column_dimensions[get_column_letter(j)].width = col.width
-    style_header(ws, 1, len(columns))
-    for i, row in enumerate(rows, start=2):
-        for j, v in enumerate(row, start=1):
-            ws.cell(row=i, column=j, value=v)
-    last = len(rows) + 1 + blank_rows
-    for i in range(2, max(last, 2) + 1):
-        for j, col in enumerate(columns, start=1):
-            c = ws.cell(row=i, column=j)
-            c.fill = INPUT_FILL
-            c.border = BORDER
-            if col.number_format:
-                c.number_format = col.number_format
-    add_table(ws, 1, len(columns), max(last - 1, 1), table_name(name))
-    for j, col in enumerate(columns, start=1):
-        if col.choices:
-            letter = get_column_letter(j)
-            dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"', allow_blank=True, showErrorMessage=True,
-                                errorTitle="Giá trị không hợp lệ", error=f"Chọn một giá trị trong danh sách: {', '.join(col.choices)}")
-            dv.add(f"{letter}2:{letter}{max(last, 200)}")
-            ws.add_data_validation(dv)
-    ws.freeze_panes = "A2"
-    ws.sheet_properties.tabColor = "F9A825"
-    return ws
+    """An award-rule input sheet, built like every other input sheet."""
+    return input_table_sheet(wb, name, columns, rows, blank_rows=blank_rows)
 
 
 def add_blank_rules_sheets(wb) -> None:
