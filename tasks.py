@@ -31,10 +31,21 @@ def _run(*cmd: str | Path, **kw) -> int:
     return subprocess.call([str(c) for c in cmd], cwd=ROOT, **kw)
 
 
+def _install_key() -> str:
+    """What the editable install depends on: pyproject.toml and the list of package files
+    (a strict editable install links files, so a new module needs a reinstall)."""
+    h = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
+    for folder in ("xlpy", "templates", "workbook", "docs"):
+        for p in sorted((ROOT / folder).rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(str(p.relative_to(ROOT)).encode() + b"\0")
+    return h.hexdigest()
+
+
 def ensure_env(extras: str = "") -> Path:
     """Create .venv and install xlpy (editable) with ``extras``; skip when up to date."""
     stamp = VENV / f".xlpy-installed{extras.replace(',', '-')}"
-    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    want = _install_key()
     if stamp.exists() and stamp.read_text() == want and PY.exists():
         return PY
     if not PY.exists():
@@ -46,7 +57,10 @@ def ensure_env(extras: str = "") -> Path:
     target = f".[{extras}]" if extras else "."
     if _run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "--upgrade", "pip") != 0:
         sys.exit("pip upgrade failed")
-    if _run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target) != 0:
+    # strict: the package is a tree of links, so the resource folders mapped into it
+    # (templates/, workbook/, docs/) are found by importlib.resources as in a wheel
+    if _run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target,
+            "--config-settings", "editable_mode=strict") != 0:
         sys.exit("Cài đặt xlpy thất bại (pip install).")
     stamp.write_text(want)
     return PY
@@ -62,7 +76,7 @@ def main(argv: list[str]) -> int:
         return _run(py, "-m", "xlpy.cli", "demo", *rest)
     if task == "test":
         py = ensure_env("test,build")
-        return _run(py, "-m", "pytest", *rest)
+        return _run(py, "-P", "-m", "pytest", *rest)  # -P: import the installed xlpy, not ./xlpy
     if task == "bench":
         py = ensure_env("test")
         return _run(py, "benchmarks/run.py", *rest)

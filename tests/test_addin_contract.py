@@ -230,11 +230,10 @@ def run_click(cmd: str, book: Path, tmp_path: Path) -> tuple[subprocess.Complete
             "XLPY_CALLER_BOOK": str(book),
             "XLPY_DISPATCH_LOG": str(log),
             "XLPY_NO_OPEN": "1",
-            "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
             "PYTHONIOENCODING": "utf-8",
         }
     )
-    p = subprocess.run([sys.executable, "-c", cmd], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=180)
+    p = subprocess.run([sys.executable, "-P", "-c", cmd], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=180)
     events = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
     return p, events
 

@@ -9,7 +9,7 @@ from xlpy.book import layout as L
 
 
 def xlpy(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "xlpy.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run([sys.executable, "-P", "-m", "xlpy.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
 def test_help_lists_every_registered_action():

@@ -321,9 +321,9 @@ def test_killed_batch_resumes_without_duplicates(block):
     rec = Recorder(on_mail=on_mail)
     with running(rec) as srv:
         book = make_book(tmp / "khoi.xlsx", settings=smtp_settings(srv))
-        env = dict(os.environ, PYTHONPATH=str(ROOT), XLPY_SMTP_PASSWORD=PASSWORD)
+        env = dict(os.environ, XLPY_SMTP_PASSWORD=PASSWORD)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "xlpy.cli", "send", str(book), "--no-dry-run", "--attach", str(tmp / "tep"),
+            [sys.executable, "-P", "-m", "xlpy.cli", "send", str(book), "--no-dry-run", "--attach", str(tmp / "tep"),
              "--retry-delay", "0.01"],
             cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
@@ -399,10 +399,10 @@ def test_cli_send_on_sample_block(tmp_path):
             else:
                 ws.append([k, v])
         wb.save(book)
-        env = dict(os.environ, PYTHONPATH=str(ROOT), XLPY_SMTP_PASSWORD=PASSWORD)
+        env = dict(os.environ, XLPY_SMTP_PASSWORD=PASSWORD)
 
         def cli(*args):
-            p = subprocess.run([sys.executable, "-m", "xlpy.cli", "send", str(book), *args, "--json"],
+            p = subprocess.run([sys.executable, "-P", "-m", "xlpy.cli", "send", str(book), *args, "--json"],
                                cwd=tmp_path, env=env, capture_output=True, timeout=120)
             return p.returncode, p.stdout.decode(), p.stderr.decode()
 

@@ -32,7 +32,7 @@ def test_expected_files_are_what_the_oracle_computes(name):
 def test_compute_json_matches_documented_results(name, sample_copy):
     path = sample_copy(name)
     out = subprocess.run(
-        [sys.executable, "-m", "xlpy.cli", "compute", str(path), "--json"], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-P", "-m", "xlpy.cli", "compute", str(path), "--json"], capture_output=True, text=True, cwd=ROOT
     )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)["data"]

@@ -187,8 +187,8 @@ def test_udfs_through_xlwings_converters():
         ["TDKT_QUOTA", [37.0, 10.0, None, None]],
         ["TDKT_SCORE", [[["x"]], CRITERIA, None, None, None]],
     ]
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""), PYTHONIOENCODING="utf-8")
-    p = subprocess.run([sys.executable, "-c", HARNESS], input=json.dumps(calls), capture_output=True, text=True, env=env, encoding="utf-8")
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    p = subprocess.run([sys.executable, "-P", "-c", HARNESS], input=json.dumps(calls), capture_output=True, text=True, env=env, encoding="utf-8")
     assert p.returncode == 0, p.stderr
     score, rank, single, cls, quota, bad = json.loads(p.stdout)
     assert score == [[c if c is not None else "" for c in row] for row in TDKT_SCORE(points_table(), CRITERIA)]

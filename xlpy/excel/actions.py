@@ -40,16 +40,11 @@ def build_addin(
 
 
 def guide_path() -> str:
-    """The user guide: a packaged copy, else the docs of this source checkout, else the web page."""
-    pkg = Path(__file__).resolve().parents[1]
-    for rel in ("data/huong-dan.pdf", "data/huong-dan.html", "data/huong-dan.md"):
-        if (pkg / rel).exists():
-            return str(pkg / rel)
-    docs = pkg.parent / "docs"
-    for name in ("huong-dan.md", "huong-dan-su-dung.md", "README.md", "cai-dat-windows.md"):
-        if (docs / name).exists():
-            return str(docs / name)
-    return GUIDE_URL
+    """The packaged user guide (the web page only if the package lacks it)."""
+    from ..resources import GUIDE, doc_file
+
+    f = doc_file(GUIDE)
+    return str(f) if f.exists() else GUIDE_URL
 
 
 def open_path(target: str) -> bool:

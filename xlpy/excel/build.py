@@ -229,11 +229,9 @@ def _udf_vba_main() -> None:  # pragma: no cover - runs in a subprocess
 def udf_wrappers() -> tuple[str, list[dict]]:
     """(VBA text of module ``xlwings_udfs``, function metadata) as xlwings generates them."""
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     env["PYTHONIOENCODING"] = "utf-8"
     out = subprocess.run(
-        [sys.executable, "-c", "import xlpy.excel.build as b; b._udf_vba_main()"],
+        [sys.executable, "-P", "-c", "import xlpy.excel.build as b; b._udf_vba_main()"],
         capture_output=True,
         env=env,
         check=False,

@@ -21,7 +21,6 @@ import datetime as dt
 import hashlib
 import json
 import mimetypes
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -36,8 +35,6 @@ import jinja2
 
 from .recipients import Recipient
 
-# templates/ at the repository root (beside xlpy/)
-REPO_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE_NAMES = {"unit": "email_unit", "office": "email_office"}
 
 SMTP_POLICY = policy.SMTP  # CRLF, 78-column folding: the bytes that go on the wire and into .eml files
@@ -73,11 +70,9 @@ def template_dirs(extra: Iterable[Path | str | None] = ()) -> list[Path]:
     ``extra`` (e.g. a ``templates`` folder beside the workbook, so an office
     can adapt the wording), then ``$XLPY_TEMPLATES``, then the built-in folder.
     """
-    dirs = [Path(p) for p in extra if p]
-    env = os.environ.get("XLPY_TEMPLATES")
-    if env:
-        dirs.append(Path(env))
-    dirs.append(REPO_TEMPLATES)
+    from ..resources import template_dirs as packaged
+
+    dirs = [Path(p) for p in extra if p] + packaged()
     return [d for d in dirs if d.is_dir()]
 
 

@@ -51,15 +51,10 @@ DOCUMENTS: tuple[Document, ...] = (
 
 
 def template_dir() -> Path:
-    """Where the templates live: ``$XLPY_TEMPLATES``, else ``templates/`` beside the package."""
-    env = os.environ.get(ENV_TEMPLATES)
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve()
-    for base in (here.parents[2], here.parents[1]):
-        if (base / "templates").is_dir():
-            return base / "templates"
-    return here.parents[2] / "templates"
+    """Where the report templates live: ``$XLPY_TEMPLATES``, else the packaged ones."""
+    from ..resources import template_dirs
+
+    return template_dirs()[0]
 
 
 # ---- safe writing --------------------------------------------------------------------

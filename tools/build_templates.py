@@ -1,4 +1,4 @@
-"""Build the Word templates in this folder (reproducible: ``python templates/build_templates.py``).
+"""Build the Word templates of templates/ (reproducible: ``python tools/build_templates.py``).
 
 Each ``.docx`` is laid out as Nghị định 30/2020/NĐ-CP, Phụ lục I asks (see
 ``docs/mau-bao-cao.md``): A4, margins 20/20/30/15 mm, Times New Roman, the
@@ -23,7 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "templates"  # the templates/ folder it fills
 FONT = "Times New Roman"
 TEXT_W = 210 - 30 - 15  # mm, portrait text width
 J = WD_ALIGN_PARAGRAPH
