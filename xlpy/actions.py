@@ -1,65 +1,42 @@
-"""The action registry: one list of what xlpy can do, served to every door.
+"""The action registry: what :mod:`xlpy.features` declares, served to every door.
 
 The CLI (:mod:`xlpy.cli`) makes one command per action, the ribbon
 (:mod:`xlpy.excel.ribbon`) one button per action (its ``tag`` is the action
-name), and the Python API calls :func:`run`.  An action is a plain function;
-when its first parameter is named ``book`` it receives an open
-:class:`xlpy.book.io.Book` — a file for the CLI and API, the active workbook for
-the ribbon — so the same code serves both.
-
-Options are declared in the function signature; ``Annotated[T, "help"]`` gives
-the Vietnamese help text shown by ``--help``.
+name), and the Python API calls :func:`run`.  An action is a plain function
+named in the declaration; when its first parameter is the book it receives an
+open :class:`xlpy.book.io.Book` — a file for the CLI and API, the active
+workbook for the ribbon — so the same code serves every door, and the same
+errors come back from each (a :class:`Result` with ``ok=False`` and Vietnamese
+problems, never a traceback).
 
 Example::
 
     from xlpy import actions
-    result = actions.run("compute", "samples/khoi-so-nganh-100-diem.xlsx")
+    result = actions.run("compute", "samples/so-nganh-100.xlsx")
     print(result.message)
 """
 
 from __future__ import annotations
 
 import importlib
-import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .core.problems import Problems
+from .core.problems import Problems, UserError
+from .features import ActionSpec, Param, actions as declared
 
-# Modules that register actions.  Each is imported on first use of the registry.
-PLUGINS = (
-    "xlpy.book.actions",
-    "xlpy.rules.actions",
-    "xlpy.reports.actions",
-    "xlpy.mail.actions",
-    "xlpy.excel.actions",
-)
+Action = ActionSpec  # the declaration is the action
 
 
-@dataclass(frozen=True)
-class Action:
-    name: str  # CLI command ("history import" → group "history", command "import") and ribbon tag
-    func: Callable[..., "Result"]
-    label: str  # Vietnamese button label
-    help: str  # Vietnamese one-line help: CLI help and ribbon screentip
-    group: str = "Dữ liệu"  # ribbon group
-    icon: str = "MacroPlay"  # imageMso
-    ribbon: bool = True  # shown on the ribbon
-    order: int = 100
-    supertip: str = ""  # longer Vietnamese description for the ribbon
-    # After a successful run, an optional follow-up the ribbon offers with a Yes/No question:
-    # confirm(result) -> (question_vi, options for the second run) or None.  ("send": dry run, then send.)
-    confirm: Callable[["Result"], tuple[str, dict] | None] | None = None
+@dataclass
+class Table:
+    """A table for the terminal: the CLI prints at most a screenful of rows."""
 
-    @property
-    def uses_book(self) -> bool:
-        params = list(inspect.signature(self.func).parameters)
-        return bool(params) and params[0] == "book"
-
-    @property
-    def tag(self) -> str:
-        return self.name.replace(" ", "_")
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    more: str = ""  # what to say about the rows not shown
 
 
 @dataclass
@@ -71,7 +48,7 @@ class Result:
     data: Any = None  # JSON-serialisable payload for --json and the API
     problems: Problems = field(default_factory=Problems)
     files: list[Path] = field(default_factory=list)  # files written
-    render: Callable[[Any], None] | None = None  # optional rich rendering for the CLI (gets a Console)
+    table: Table | None = None  # a summary table for the terminal
 
     def to_dict(self) -> dict:
         return {
@@ -83,65 +60,71 @@ class Result:
         }
 
 
-_REGISTRY: dict[str, Action] = {}
-_loaded = False
+def all_actions() -> list[ActionSpec]:
+    return declared()
 
 
-def action(
-    name: str,
-    *,
-    label: str,
-    help: str,
-    group: str = "Dữ liệu",
-    icon: str = "MacroPlay",
-    ribbon: bool = True,
-    order: int = 100,
-    supertip: str = "",
-    confirm: Callable[[Result], tuple[str, dict] | None] | None = None,
-) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
-    """Register ``func`` as an action (decorator)."""
-
-    def deco(func: Callable[..., Result]) -> Callable[..., Result]:
-        if name in _REGISTRY and _REGISTRY[name].func is not func:
-            raise ValueError(f"action {name!r} registered twice")
-        _REGISTRY[name] = Action(name, func, label, help, group, icon, ribbon, order, supertip, confirm)
-        return func
-
-    return deco
+def get(name: str) -> ActionSpec:
+    wanted = name.replace("_", " ")
+    for a in declared():
+        if a.name == name or a.name == wanted or a.tag == name:
+            return a
+    raise KeyError(f"không có thao tác {name!r}")
 
 
-def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for mod in PLUGINS:
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as e:  # a feature package not present yet
-            if e.name != mod:
-                raise
+def function(spec: ActionSpec) -> Callable[..., Result]:
+    mod, _, attr = spec.func.partition(":")
+    return getattr(importlib.import_module(mod), attr)
 
 
-def all_actions() -> list[Action]:
-    _load()
-    return sorted(_REGISTRY.values(), key=lambda a: (a.order, a.name))
+def hook(path: str | None) -> Callable[..., Any] | None:
+    if not path:
+        return None
+    mod, _, attr = path.partition(":")
+    return getattr(importlib.import_module(mod), attr)
 
 
-def get(name: str) -> Action:
-    _load()
-    key = name.replace("_", " ") if name not in _REGISTRY and name.replace("_", " ") in _REGISTRY else name
-    try:
-        return _REGISTRY[key]
-    except KeyError:
-        raise KeyError(f"không có thao tác {name!r}") from None
+def _check_options(spec: ActionSpec, options: dict[str, Any]) -> dict[str, Any]:
+    known = {p.name: p for p in spec.params if p.kind != "book"}
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise TypeError(f"thao tác {spec.name!r} không có tùy chọn {', '.join(unknown)}")
+    missing = [p.name for p in known.values() if p.required and p.name not in options]
+    if missing:
+        raise TypeError(f"thao tác {spec.name!r} cần {', '.join(missing)}")
+    return {k: v for k, v in options.items()}
 
 
 def run(name: str, book: Any = None, **options: Any) -> Result:
-    """Run an action by name.  ``book`` may be a path or an open Book."""
-    act = get(name)
-    if act.uses_book:
-        from .book.io import open_book
+    """Run an action by name.  ``book`` may be a path or an open Book.
 
-        return act.func(open_book(book), **options)
-    return act.func(**options)
+    Problems the officer must fix (a broken file, a file open in Excel, a
+    workbook changed meanwhile) come back as ``Result(ok=False)`` with a
+    Vietnamese message, as from every other door."""
+    spec = get(name)
+    options = _check_options(spec, options)
+    try:
+        func = function(spec)
+        if not spec.uses_book:
+            return func(**options)
+        from .book.io import FileBook, open_book
+
+        b = open_book(book)
+        if isinstance(b, FileBook):
+            from .fsio import clean_leftovers
+
+            with b.lock():
+                clean_leftovers(b.path)
+                return func(b, **options)
+        return func(b, **options)
+    except UserError as e:
+        return failure(e)
+
+
+def failure(e: UserError) -> Result:
+    problems = Problems()
+    problems.add(e.code, str(getattr(e, "path", "") and Path(getattr(e, "path")).name), "", "", "", e.message)
+    return Result(False, e.message, problems=problems)
+
+
+__all__ = ["Action", "ActionSpec", "Param", "Result", "Table", "all_actions", "failure", "function", "get", "hook", "run"]

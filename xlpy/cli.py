@@ -1,133 +1,207 @@
-"""The ``xlpy`` command line: one command per registered action.
+"""The ``xlpy`` command line: one command per declared action.
 
-Commands, their options and their help come from :mod:`xlpy.actions`; this
-module only converts arguments, calls :func:`xlpy.actions.run` and prints the
-result (a rich table, or JSON with ``--json``).  Exit codes: 0 done, 1 the
-workbook has errors (or the action failed), 2 wrong usage or missing file.
+Commands, their options and their help come from :mod:`xlpy.features` (no
+implementation is imported to build them, so ``xlpy --help`` and every command
+start fast); this module converts arguments, calls :func:`xlpy.actions.run`
+and prints the result: a summary table (a screenful at most), the problems
+and the message — or JSON with ``--json``.  Exit codes: 0 done, 1 the workbook
+has errors (or the action failed), 2 wrong usage.
 """
 
 from __future__ import annotations
 
-import inspect
+import argparse
 import json
+import re
 import sys
 from pathlib import Path
-from typing import Annotated, Any, get_args, get_origin
+from typing import Any, Sequence
 
-import typer
-from rich.console import Console
-from rich.table import Table
-
-from . import actions
-from .actions import Action, Result
+from . import __version__
+from .features import REQUIRED, ActionSpec, Param, actions
 
 HELP = (
     "xlpy – Thi đua, Khen thưởng trong Excel: chấm điểm, xếp hạng, kiểm tra tiêu chuẩn và tỷ lệ khen thưởng, "
-    "lập báo cáo, gửi thư cho khối/cụm thi đua.\n\n"
-    "xlpy – emulation & commendation scoring for Excel workbooks (Vietnamese TĐKT blocks)."
+    "lập báo cáo, gửi thư cho khối/cụm thi đua."
 )
+MAX_ROWS = 25
+MAX_PROBLEMS = 30
+
+_MESSAGES = [
+    (r"the following arguments are required: (.*)", r"thiếu đối số: \1"),
+    (r"unrecognized arguments: (.*)", r"không hiểu các đối số: \1"),
+    (r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)", r"đối số \1: “\2” không hợp lệ (chọn một trong: \3)"),
+    (r"argument (\S+): invalid (\w+) value: '(.*)'", r"đối số \1: “\3” không phải giá trị hợp lệ"),
+    (r"argument (\S+): expected one argument", r"đối số \1 cần một giá trị"),
+    (r"invalid choice: '(.*)' \(choose from (.*)\)", r"không có lệnh “\1” (các lệnh: \2)"),
+]
 
 
-def _console() -> Console:
-    return Console(width=None if sys.stdout.isatty() else 140, highlight=False)
+class _Parser(argparse.ArgumentParser):
+    """argparse in Vietnamese: headings and the usual error messages."""
+
+    def __init__(self, *a: Any, **k: Any):
+        k.setdefault("formatter_class", _Formatter)
+        k.setdefault("add_help", False)
+        super().__init__(*a, **k)
+        self._positionals.title = "đối số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", help="In hướng dẫn của lệnh rồi thoát")
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        for pat, rep in _MESSAGES:
+            if re.fullmatch(pat, message):
+                message = re.sub(pat, rep, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: lỗi: {message}\n")
 
 
-def print_problems(result: Result, console: Console) -> None:
-    if not result.problems:
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001
+        return super().add_usage(usage, actions, groups, prefix or "Cách dùng: ")
+
+
+def _add_param(p: argparse.ArgumentParser, par: Param) -> None:
+    if par.kind == "book":
+        p.add_argument("book", type=Path, help=par.help)
         return
-    t = Table(title="Lỗi và cảnh báo", show_lines=False)
-    for h in ("Mức độ", "Trang", "Ô", "Gặp", "Cần", "Cách sửa"):
-        t.add_column(h, overflow="fold")
-    for p in result.problems:
-        t.add_row(p.severity.value, p.sheet, p.cell, p.found, p.expected, p.message)
-    console.print(t)
-
-
-def _emit(result: Result, as_json: bool) -> None:
-    if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
+    kw: dict[str, Any] = {"help": par.help}
+    if par.kind == "flag":
+        p.add_argument(par.flag, dest=par.name, action=argparse.BooleanOptionalAction,
+                       default=False if par.required else par.default, help=par.help)
+        return
+    if par.kind in ("file", "folder"):
+        kw["type"] = Path
+    elif par.kind == "files":
+        kw["type"] = Path
+        kw["nargs"] = "+"
+    elif par.kind == "int":
+        kw["type"] = int
+    elif par.kind == "float":
+        kw["type"] = float
+    elif par.kind == "choice":
+        kw["choices"] = par.choices
+    if par.required:
+        p.add_argument(par.name, metavar=par.name.upper(), **kw)
     else:
-        console = _console()
-        if result.render is not None and result.ok:
-            result.render(console)
-        print_problems(result, console)
-        console.print(result.message, style=None if result.ok else "bold red")
-    raise typer.Exit(0 if result.ok else 1)
+        p.add_argument(par.flag, dest=par.name, default=par.default, metavar=par.name.upper(), **kw)
 
 
-def _convert(annotation: Any, default: Any, name: str, positional: bool) -> Any:
-    """``Annotated[T, "help"]`` → ``Annotated[T, typer.Option/Argument(help=...)]``."""
-    help_text = None
-    base = annotation
-    if get_origin(annotation) is Annotated:
-        base, *meta = get_args(annotation)
-        help_text = next((m for m in meta if isinstance(m, str)), None)
-    if positional:
-        return Annotated[base, typer.Argument(help=help_text)]
-    return Annotated[base, typer.Option(help=help_text)]
-
-
-def make_command(act: Action):
-    sig = inspect.signature(act.func, eval_str=True)
-    params = []
-    for i, p in enumerate(sig.parameters.values()):
-        if i == 0 and act.uses_book:
-            params.append(
-                inspect.Parameter(
-                    "book",
-                    inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                    annotation=Annotated[Path, typer.Argument(help="Sổ tính (.xlsx) của khối thi đua")],
-                )
-            )
-            continue
-        if p.name == "progress":  # a callback the ribbon fills (status bar); not a CLI option
-            continue
-        positional = p.default is inspect.Parameter.empty
-        params.append(p.replace(annotation=_convert(p.annotation, p.default, p.name, positional)))
-    params.append(
-        inspect.Parameter(
-            "as_json",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=False,
-            annotation=Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON (cho công cụ khác đọc)")],
-        )
-    )
-    params.sort(key=lambda p: p.kind)
-
-    def command(**kwargs: Any) -> None:
-        as_json = kwargs.pop("as_json", False)
-        book = kwargs.pop("book", None) if act.uses_book else None
-        try:
-            result = actions.run(act.name, book, **kwargs) if act.uses_book else actions.run(act.name, **kwargs)
-        except FileNotFoundError as e:
-            _console().print(str(e), style="bold red")
-            raise typer.Exit(2)
-        _emit(result, as_json)
-
-    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    command.__name__ = act.tag
-    command.__doc__ = act.help + ("\n\n" + act.supertip if act.supertip else "")
-    return command
-
-
-def build_app() -> typer.Typer:
-    app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False, rich_markup_mode=None)
-    groups: dict[str, typer.Typer] = {}
-    for act in actions.all_actions():
-        parts = act.name.split(" ")
-        target = app
+def build_parser() -> argparse.ArgumentParser:
+    root = _Parser(prog="xlpy", description=HELP)
+    root.add_argument("--version", action="version", version=f"xlpy {__version__}", help="In phiên bản xlpy rồi thoát")
+    subs = root.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh", parser_class=_Parser)
+    groups: dict[str, Any] = {}
+    for a in actions():
+        parts = a.name.split(" ")
+        target = subs
         if len(parts) == 2:
             if parts[0] not in groups:
-                groups[parts[0]] = typer.Typer(help=f"Nhóm lệnh {parts[0]}", no_args_is_help=True)
-                app.add_typer(groups[parts[0]], name=parts[0])
+                g = subs.add_parser(parts[0], help=f"Nhóm lệnh {parts[0]}", description=f"Nhóm lệnh {parts[0]}")
+                groups[parts[0]] = g.add_subparsers(dest="subcommand", metavar="LỆNH", title="các lệnh", parser_class=_Parser)
             target = groups[parts[0]]
-        target.command(parts[-1], help=act.help)(make_command(act))
-    return app
+        p = target.add_parser(parts[-1], help=a.help, description=a.help + ("\n\n" + a.supertip if a.supertip else ""))
+        for par in a.params:
+            _add_param(p, par)
+        p.add_argument("--json", dest="as_json", action="store_true", help="In kết quả dạng JSON (cho công cụ khác đọc)")
+        p.set_defaults(_action=a)
+    return root
 
 
-def main() -> None:
-    build_app()(prog_name="xlpy")
+# ---------------------------------------------------------------------------------------
+# printing
+
+
+def _width(s: str) -> int:
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(ch) else (2 if unicodedata.east_asian_width(ch) in "WF" else 1) for ch in s)
+
+
+def _clip(s: str, n: int) -> str:
+    s = " ".join(str(s).split())
+    return s if _width(s) <= n else s[: max(n - 1, 1)] + "…"
+
+
+def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], more: str = "", out=None) -> None:
+    out = out or sys.stdout
+    caps = [max(6, min(60, max([_width(str(h))] + [_width(str(r[j])) for r in rows if j < len(r)]))) for j, h in enumerate(header)]
+    line = lambda cells: "  ".join(_clip(str(c), w) + " " * (w - _width(_clip(str(c), w))) for c, w in zip(cells, caps))  # noqa: E731
+    if title:
+        print(title, file=out)
+    print(line(header).rstrip(), file=out)
+    print("  ".join("─" * w for w in caps), file=out)
+    for r in rows:
+        print(line(list(r) + [""] * (len(header) - len(r))).rstrip(), file=out)
+    if more:
+        print(more, file=out)
+
+
+def emit(result: Any, as_json: bool) -> int:
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
+        return 0 if result.ok else 1
+    t = result.table
+    if t is not None and result.ok:
+        rows = t.rows[:MAX_ROWS]
+        more = t.more
+        if len(t.rows) > MAX_ROWS:
+            more = f"… và {len(t.rows) - MAX_ROWS} dòng nữa" + (f" ({t.more})" if t.more else "") + "."
+        print_table(t.title, t.header, rows, more)
+        print()
+    probs = list(result.problems)
+    if probs:
+        rows = [[p.severity.value, p.where(), p.message] for p in probs[:MAX_PROBLEMS]]
+        more = f"… và {len(probs) - MAX_PROBLEMS} mục khác (xem danh sách lỗi đầy đủ trong tệp .loi.xlsx hoặc dùng --json)." \
+            if len(probs) > MAX_PROBLEMS else ""
+        print_table("Lỗi và cảnh báo", ["Mức độ", "Ở đâu", "Nội dung"], rows, more)
+        print()
+    print(result.message, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+    parser = build_parser()
+    args = vars(parser.parse_args(argv))
+    act: ActionSpec | None = args.pop("_action", None)
+    if act is None:
+        parser.print_help()
+        return 2
+    as_json = args.pop("as_json", False)
+    args.pop("command", None)
+    args.pop("subcommand", None)
+    from . import actions as registry
+
+    book = args.pop("book", None)
+    opts = {k: v for k, v in args.items() if v is not REQUIRED}
+    try:
+        result = registry.run(act.name, book, **opts) if act.uses_book else registry.run(act.name, **opts)
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu (Ctrl+C).", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - the last line of defence: never a traceback
+        import traceback
+
+        log = _crash_log(traceback.format_exc())
+        print(f"Có lỗi không lường trước trong xlpy ({type(e).__name__}: {e}). Sổ tính không bị thay đổi. "
+              f"Gửi tệp {log} cho người quản trị.", file=sys.stderr)
+        return 1
+    return emit(result, as_json)
+
+
+def _crash_log(text: str) -> Path:
+    from .fsio import state_dir
+
+    p = state_dir() / "loi-khong-luong-truoc.txt"
+    p.write_text(text, encoding="utf-8")
+    return p
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    sys.exit(main())

@@ -283,20 +283,11 @@ def sample_data(name: str) -> dict[str, Any]:
 def build_sample(name: str, path: str | Path) -> Path:
     """Write the sample workbook ``name`` to ``path``."""
     from .book.template import build_workbook
+    from .rules.samples import rules_sample
+    from .schema import core as S
 
     d = sample_data(name)
-    from .rules.samples import add_rules_sheets
-
-    def extra(wb: Any) -> None:  # the award-rule input sheets (Cá nhân, Đề nghị khen thưởng, …)
-        add_rules_sheets(wb, name)
-
-    return build_workbook(
-        path,
-        settings=d["settings"],
-        units=d["units"],
-        criteria=d["criteria"],
-        bands=d["bands"],
-        stages=d["stages"],
-        targets=d["targets"],
-        extra=extra,
-    )
+    rule_settings, rule_tables = rules_sample(name)
+    tables = {S.UNITS: d["units"], S.CRITERIA: d["criteria"], S.BANDS: d["bands"], **rule_tables}
+    return build_workbook(path, settings={**d["settings"], **rule_settings}, tables=tables, stages=d["stages"],
+                          targets=d["targets"])

@@ -1,36 +1,40 @@
 """Workbook actions: new, prepare, validate, compute, rank, demo.
 
-Each one reads through a :class:`~xlpy.book.io.Book`, calls the pure core and
-writes output sheets only.  When the input has errors nothing in the workbook
-changes: the problems go back to the door (terminal, message box) and, for a
-file, into a separate ``<tên sổ>.loi.xlsx`` workbook beside it.
+Each one loads the round once (:func:`xlpy.round.load_round`), calls the pure
+core and writes output sheets only.  When the input has errors nothing in the
+workbook changes: the problems go back to the door (terminal, message box) and,
+for a file, into a separate ``<tên sổ>.loi.xlsx`` workbook beside it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Any
 
-from ..actions import Result, action
+from ..actions import Result, Table
 from ..core.problems import Problems
-from . import layout as L
+from ..schema import core as S
 from .io import Book, FileBook
 
-if TYPE_CHECKING:  # the engine (pandas) is imported when an action runs, not when the CLI starts
-    from ..core.engine import BlockResult
 
-
-def _failure(book: Book, problems: Problems, what: str) -> Result:
+def failure(book: Book, problems: Problems, what: str) -> Result:
+    """Nothing written to the book; the problems as an error workbook beside a file."""
     from .sheets import problems_sheet
 
     files = []
+    sheet = problems_sheet(problems, S.ERRORS, title=f"Lỗi trong sổ tính {book.name}")
     writer = getattr(book, "write_problem_report", None)
-    if writer is None and isinstance(book, FileBook):
-        writer = lambda sheet: write_problem_workbook(book.path, sheet)  # noqa: E731
     if writer is not None:
-        out = writer(problems_sheet(problems, L.ERRORS))
+        out = writer(sheet)
         if out is not None:
             files.append(out)
+    elif isinstance(book, FileBook):
+        from .io import write_new_workbook
+
+        try:
+            files.append(write_new_workbook(error_workbook(book.path), [sheet]))
+        except OSError:
+            pass  # a read-only folder: the problems still reach the door
     n = len(problems.errors)
     msg = f"Chưa {what}: sổ tính “{book.name}” có {n} lỗi cần sửa. Sổ tính không bị thay đổi."
     if files:
@@ -38,39 +42,13 @@ def _failure(book: Book, problems: Problems, what: str) -> Result:
     return Result(False, msg, data=None, problems=problems, files=files)
 
 
-def write_problem_workbook(book_path: Path, sheet) -> Path:
-    """The error list as its own workbook beside the book (the book itself stays untouched)."""
-    import openpyxl
-
-    from .io import atomic_save
-    from .write import fill_sheet
-
-    out = book_path.with_name(f"{book_path.stem}.loi.xlsx")
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet.name
-    sheet.title = f"Lỗi trong sổ tính {book_path.name}"
-    fill_sheet(ws, sheet)
-    atomic_save(wb, out, backup=False)
-    return out
+def error_workbook(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.loi.xlsx")
 
 
-def _clear_problem_workbook(book: Book) -> None:
+def clear_error_workbook(book: Book) -> None:
     if isinstance(book, FileBook):
-        stale = book.path.with_name(f"{book.path.stem}.loi.xlsx")
-        if stale.exists():
-            stale.unlink()
-
-
-def _summary(result: "BlockResult") -> str:
-    t = result.table
-    top = t[t["rank"] == 1]
-    lead = ", ".join(f"{c} ({r['name']})" for c, r in top.iterrows())
-    unresolved = sum(1 for x in result.ties if not x["resolved"])
-    msg = f"Đã tính điểm {len(t)} đơn vị. Dẫn đầu: {lead}, {_n(top['total'].iloc[0])} điểm."
-    if unresolved:
-        msg += f" Có {unresolved} nhóm đồng hạng chưa phân định được."
-    return msg
+        error_workbook(book.path).unlink(missing_ok=True)
 
 
 def _n(x: float) -> str:
@@ -80,119 +58,81 @@ def _n(x: float) -> str:
     return str(int(x)) if x.is_integer() else f"{x:g}".replace(".", ",")
 
 
-def render_table(result: "BlockResult"):
-    """Rich rendering of the ranked table for the terminal."""
-
-    def render(console) -> None:
-        from rich.table import Table
-
-        s = result.block.settings
-        title = "Kết quả" + (f" – {s.block_name}" if s.block_name else "") + (f" – {s.period} {s.year}" if s.year else "")
-        tb = Table(title=title)
-        for h, j in (("Hạng", "right"), ("Xếp thứ", "left"), ("Mã", "left"), ("Đơn vị", "left"), ("Tổng điểm", "right"), ("Xếp loại", "left"), ("Ghi chú", "left")):
-            tb.add_column(h, justify=j)  # type: ignore[arg-type]
-        from .sheets import tie_note
-
-        for code, r in result.table.iterrows():
-            tb.add_row(str(r["rank"]), r["place"], code, r["name"], f"{r['total']:.{s.decimals}f}".replace(".", ","), r["class"], tie_note(result, code))
-        console.print(tb)
-
-    return render
+def summary(result: Any) -> str:
+    top = [u for u in result.units if u.rank == 1]
+    lead = ", ".join(f"{u.code} ({u.name})" for u in top)
+    unresolved = sum(1 for t in result.tie_groups if not t.resolved)
+    msg = f"Đã tính điểm {len(result.units)} đơn vị. Dẫn đầu: {lead}, {_n(top[0].total)} điểm."
+    if unresolved:
+        msg += f" Có {unresolved} nhóm đồng hạng chưa phân định được."
+    return msg
 
 
-def _compute(book: Book) -> tuple["BlockResult | None", Problems]:
-    from ..core.engine import compute
-    from .read import read_block
+def ranked_table(result: Any) -> Table:
+    """The ranked list for the terminal (the CLI shows a screenful)."""
+    from ..core.explain import unit_tie_note
 
-    block, problems = read_block(book)
-    if block is None:
-        return None, problems
-    return compute(block), problems
-
-
-def _score_and_write(book: Book, what: str, sheets, data) -> Result:
-    """Read, score, and (only when the input is clean) rebuild the given output sheets."""
-    result, problems = _compute(book)
-    if result is None:
-        return _failure(book, problems, what)
-    book.replace_outputs(sheets(result, problems))
-    _clear_problem_workbook(book)
-    return Result(True, _summary(result), data=data(result), problems=problems, render=render_table(result))
+    s = result.block.settings
+    title = "Kết quả" + (f" – {s.block_name}" if s.block_name else "") + (f" – {s.period} {s.year}" if s.year else "")
+    rows = [[str(u.rank), u.place, u.code, u.name, f"{u.total:.{s.decimals}f}".replace(".", ","), u.klass,
+             unit_tie_note(u, result.block)] for u in result.units]
+    return Table(title, ["Hạng", "Xếp thứ", "Mã", "Đơn vị", "Tổng điểm", "Xếp loại", "Ghi chú"], rows,
+                 more=f"đủ {len(rows)} đơn vị ở trang “{S.RESULTS}”")
 
 
-@action(
-    "validate",
-    label="Kiểm tra dữ liệu",
-    help="Kiểm tra sổ tính: liệt kê mọi lỗi nhập liệu kèm trang, ô và cách sửa.",
-    group="Chấm điểm",
-    icon="ErrorChecking",
-    order=20,
-)
+def _scored(book: Book, what: str):
+    from ..round import load_round
+
+    rnd, problems = load_round(book)
+    if rnd.result is None:
+        return None, failure(book, problems, what)
+    return rnd, None
+
+
 def validate_action(book: Book) -> Result:
-    from .read import read_block
+    from ..round import load_round
 
-    block, problems = read_block(book)
+    rnd, problems = load_round(book)
+    if rnd.block is not None:
+        rnd.rules  # the award sheets too: every problem of the workbook at once
     if problems.has_errors:
-        return _failure(book, problems, "thể kiểm tra xong")
-    _clear_problem_workbook(book)
+        return failure(book, problems, "thể kiểm tra xong")
+    clear_error_workbook(book)
     w = len(problems.warnings)
     msg = f"Sổ tính “{book.name}” hợp lệ" + (f", có {w} cảnh báo." if w else ", không có lỗi.")
-    return Result(True, msg, data={"units": len(block.units), "criteria": len(block.criteria)} if block else None, problems=problems)
+    b = rnd.block
+    return Result(True, msg, data={"units": len(b.units), "criteria": len(b.criteria)} if b else None, problems=problems)
 
 
-@action(
-    "compute",
-    label="Tính điểm",
-    help="Tính điểm, xếp hạng, xếp loại; ghi trang Kết quả, Chênh lệch, Kiểm tra.",
-    group="Chấm điểm",
-    icon="CalculateNow",
-    order=30,
-)
 def compute_action(book: Book) -> Result:
     from .sheets import differences_sheet, problems_sheet, results_sheet
 
-    return _score_and_write(
-        book,
-        "tính điểm",
-        lambda r, p: [results_sheet(r), differences_sheet(r), problems_sheet(p)],
-        lambda r: r.to_dict(),
-    )
+    rnd, fail = _scored(book, "tính điểm")
+    if fail is not None:
+        return fail
+    r = rnd.result
+    book.replace_outputs([results_sheet(r), differences_sheet(r), problems_sheet(rnd.problems)])
+    clear_error_workbook(book)
+    return Result(True, summary(r), data=r.to_dict(), problems=rnd.problems, table=ranked_table(r),
+                  files=[book.path] if isinstance(book, FileBook) else [])
 
 
-@action(
-    "rank",
-    label="Xếp hạng",
-    help="Lập bảng xếp hạng (Nhất, Nhì, Ba; đồng hạng) kèm giải thích phá hòa ở trang Xếp hạng.",
-    group="Chấm điểm",
-    icon="SortUp",
-    order=40,
-)
 def rank_action(book: Book) -> Result:
     from .sheets import ranking_sheet
 
+    rnd, fail = _scored(book, "xếp hạng")
+    if fail is not None:
+        return fail
+    r = rnd.result
+    book.replace_outputs([ranking_sheet(r)])
+    clear_error_workbook(book)
     keys = ("code", "name", "total", "rank", "place", "class", "tie")
-    return _score_and_write(
-        book,
-        "xếp hạng",
-        lambda r, p: [ranking_sheet(r)],
-        lambda r: {"units": [{k: u[k] for k in keys} for u in r.to_dict()["units"]], "ties": r.ties},
-    )
+    data = {"units": [{k: u[k] for k in keys} for u in r.to_dict()["units"]], "ties": r.ties}
+    return Result(True, summary(r), data=data, problems=rnd.problems, table=ranked_table(r),
+                  files=[book.path] if isinstance(book, FileBook) else [])
 
 
-@action(
-    "new",
-    label="Sổ mới",
-    help="Tạo sổ tính mới theo mẫu chuẩn (không chứa macro).",
-    group="Dữ liệu",
-    icon="FileNew",
-    order=10,
-)
-def new_action(
-    path: Annotated[Path, "Đường dẫn sổ tính mới (.xlsx)"],
-    block_name: Annotated[str, "Tên khối/cụm thi đua"] = "",
-    year: Annotated[int | None, "Năm đánh giá"] = None,
-    force: Annotated[bool, "Ghi đè nếu tệp đã có"] = False,
-) -> Result:
+def new_action(path: Path, block_name: str = "", year: int | None = None, force: bool = False) -> Result:
     from .template import new_workbook
 
     path = Path(path)
@@ -204,56 +144,41 @@ def new_action(
     return Result(True, f"Đã tạo sổ tính mới: {path}", data={"path": str(path)}, files=[path])
 
 
-@action(
-    "prepare",
-    label="Tạo bảng chấm",
-    help="Tạo các cột tiêu chí và dòng đơn vị còn thiếu ở các trang chấm điểm (không sửa ô đã nhập).",
-    group="Dữ liệu",
-    icon="TableInsert",
-    order=15,
-)
 def prepare_action(book: Book) -> Result:
     from .prepare import prepare
 
     return prepare(book)
 
 
-@action(
-    "demo",
-    label="Chạy thử",
-    help="Chạy thử trên khối mẫu: tạo thư mục mới, tính điểm, in bảng xếp hạng.",
-    ribbon=False,
-    order=5,
-)
-def demo_action(
-    out: Annotated[Path | None, "Thư mục kết quả (mặc định: thư mục mới xlpy-demo)"] = None,
-    sample: Annotated[str, "Khối mẫu: so-nganh-100, thang-1000, ty-le-bac-thuong"] = "so-nganh-100",
-) -> Result:
+def demo_action(out: Path | None = None, sample: str = "so-nganh-100") -> Result:
+    """The bundled sample, scored, checked and reported in a fresh folder; ok only if every step is."""
     from .. import actions as registry
     from ..samples import SAMPLES, build_sample
 
     if sample not in SAMPLES:
         return Result(False, f"Không có khối mẫu “{sample}”. Chọn: {', '.join(SAMPLES)}.")
-    folder = _fresh_folder(Path(out) if out else Path("xlpy-demo"))
+    folder = fresh_folder(Path(out) if out else Path("xlpy-demo"))
     path = build_sample(sample, folder / f"{sample}.xlsx")
-    res = compute_action(FileBook(path))
-    files = [path, *res.files]
-    notes = [res.message]
-    for extra, opts in (("check", {}), ("report", {"out": folder})):
-        try:
-            act = registry.get(extra)
-        except KeyError:
-            continue
-        r = act.func(FileBook(path), **opts)
+    steps = [("compute", {}), ("check", {}), ("report", {"out": folder})]
+    results = [registry.run(name, path, **opts) for name, opts in steps]
+    first = results[0]
+    files = [path]
+    problems = Problems()
+    for r in results:
         files.extend(f for f in r.files if f not in files)
-        notes.append(r.message)
-    msg = " ".join(notes)
+        problems.extend(r.problems)
+    ok = all(r.ok for r in results)
+    msg = " ".join(r.message for r in results)
     if str(folder) not in msg:
         msg += f" Thư mục: {folder}"
-    return Result(res.ok, msg, data={"folder": str(folder), "result": res.data}, problems=res.problems, files=files, render=res.render)
+    if not ok:
+        failed = ", ".join(name for (name, _), r in zip(steps, results) if not r.ok)
+        msg = f"Chạy thử chưa trọn vẹn (bước lỗi: {failed}). " + msg
+    return Result(ok, msg, data={"folder": str(folder), "result": first.data, "steps": {n: r.ok for (n, _), r in zip(steps, results)}},
+                  problems=problems, files=files, table=first.table)
 
 
-def _fresh_folder(base: Path) -> Path:
+def fresh_folder(base: Path) -> Path:
     """``base`` if it does not exist or is empty, else base-2, base-3…"""
     cand = base
     i = 2
@@ -264,4 +189,4 @@ def _fresh_folder(base: Path) -> Path:
     return cand
 
 
-__all__ = ["compute_action", "validate_action", "rank_action", "new_action", "prepare_action", "demo_action"]
+__all__ = ["compute_action", "demo_action", "failure", "new_action", "prepare_action", "rank_action", "validate_action"]

@@ -1,23 +1,26 @@
 """Workbook access behind one small interface, so actions do not care whether
 they run on a file (CLI, API) or on the workbook open in Excel (ribbon).
 
-A :class:`Book` gives raw cell grids for reading and replaces whole output
-sheets for writing.  :class:`FileBook` reads with openpyxl in read-only mode
-(it, unlike calamine, shows error cells such as ``#DIV/0!``) and writes
-atomically: the new file is saved beside the old one, the old one is kept as a
-backup, then the new one takes its name in a single ``os.replace``.
+A :class:`Book` gives raw cell grids and merged ranges for reading and
+replaces whole output sheets for writing.  :class:`FileBook` reads values with
+python-calamine (cached values of formulas included) from the exact bytes it
+checked (:mod:`xlpy.book.package`), finds error cells (``#DIV/0!``…) in the
+sheet XML, and writes surgically (:mod:`xlpy.book.surgery`): only xlpy's
+output parts change, atomically, with a backup, and only if the file is still
+the one that was read.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, Sequence, runtime_checkable
 
-from ..fsio import atomic_write, backup_path
-from . import layout
+from .package import BookFileError, Package, open_package
+from .sheet import OutputSheet
 
 EXCEL_ERRORS = frozenset(
     {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
@@ -35,25 +38,12 @@ class CellError:
 
 
 Grid = list[list[Any]]
+Merged = tuple[int, int, int, int]  # first row, first column, last row, last column (0-based, inclusive)
 
 
-@dataclass
-class OutputSheet:
-    """A sheet that xlpy owns and rebuilds whole."""
-
-    name: str
-    header: list[str]
-    rows: list[list[Any]]
-    widths: dict[int, float] = field(default_factory=dict)  # column index (0-based) -> width
-    formats: dict[int, str] = field(default_factory=dict)  # column index -> number format
-    title: str | None = None  # optional title line above the table (header then moves down)
-    notes: list[str] = field(default_factory=list)  # lines written below the table
-    table: bool = True  # make it an Excel table
-    after: Callable[[Any], None] | None = None  # hook for openpyxl extras (charts) on file books
-
-    @property
-    def header_row(self) -> int:
-        return 3 if self.title else 1
+def blank(v: Any) -> bool:
+    """An empty cell: calamine gives "", xlwings None."""
+    return v is None or v == ""
 
 
 @runtime_checkable
@@ -64,12 +54,9 @@ class Book(Protocol):
 
     def grid(self, sheet: str) -> Grid | None: ...
 
-    def replace_outputs(self, sheets: Sequence[OutputSheet]) -> None: ...
+    def merged(self, sheet: str) -> list[Merged]: ...
 
-    # Optional: ``extend_matrix(sheet, columns, rows)`` appends missing header
-    # columns and missing (code, name) rows to an input matrix without touching
-    # filled cells (used by "prepare"); ``write_problem_report(OutputSheet)``
-    # shows an error list outside the book and returns where it went.
+    def replace_outputs(self, sheets: Sequence[OutputSheet]) -> None: ...
 
 
 def nfc(value: Any) -> Any:
@@ -82,118 +69,185 @@ class FileBook:
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         self.name = self.path.name
-        self._grids: dict[str, Grid] | None = None
-        self._sheet_names: list[str] | None = None
+        self._pkg: Package | None = None
+        self._cal: Any = None
+        self._grids: dict[str, Grid] = {}
 
     # ---- reading ----------------------------------------------------------
-    def _load(self) -> None:
-        if self._grids is not None:
-            return
-        import openpyxl
+    @property
+    def package(self) -> Package:
+        if self._pkg is None:
+            import io
 
-        wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        try:
-            self._sheet_names = list(wb.sheetnames)
-            self._grids = {}
-            for ws in wb.worksheets:
-                rows = []
-                for row in ws.iter_rows():
-                    rows.append([_cell_value(c) for c in row])
-                while rows and all(v is None for v in rows[-1]):
-                    rows.pop()
-                self._grids[ws.title] = rows
-        finally:
-            wb.close()
+            import python_calamine
+
+            pkg = open_package(self.path)
+            try:
+                self._cal = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(pkg.data))
+            except Exception as e:  # noqa: BLE001 - calamine's errors are plain exceptions
+                raise BookFileError("corrupt_workbook", self.path, f"tệp bị hỏng, không đọc được nội dung sổ tính ({_short(e)})",
+                                    "Mở bản sao lưu (tệp .bak.xlsx cạnh sổ tính, nếu có) hoặc xin đơn vị gửi lại tệp.") from None
+            self._pkg = pkg
+        return self._pkg
 
     def sheet_names(self) -> list[str]:
-        self._load()
-        return list(self._sheet_names or [])
+        self.package
+        return list(self._cal.sheet_names)
 
     def grid(self, sheet: str) -> Grid | None:
-        self._load()
-        assert self._grids is not None
-        return self._grids.get(sheet)
+        if sheet in self._grids:
+            return self._grids[sheet]
+        pkg = self.package
+        if sheet not in self._cal.sheet_names:
+            return None
+        try:
+            rows = self._cal.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception as e:  # noqa: BLE001
+            raise BookFileError("corrupt_sheet", self.path, f"trang “{sheet}” bị hỏng, không đọc được ({_short(e)})",
+                                "Mở bản sao lưu hoặc chép dữ liệu sang sổ tính mới (xlpy new).") from None
+        ref = pkg.sheet(sheet)
+        if ref is not None and ref.part and pkg.has(ref.part):
+            for r, c, code in error_cells(pkg.read(ref.part)):
+                while len(rows) <= r:
+                    rows.append([])
+                row = rows[r]
+                if len(row) <= c:
+                    row.extend([""] * (c + 1 - len(row)))
+                row[c] = CellError(code)
+        while rows and all(blank(v) for v in rows[-1]):
+            rows.pop()
+        self._grids[sheet] = rows
+        return rows
+
+    def merged(self, sheet: str) -> list[Merged]:
+        self.package
+        if sheet not in self._cal.sheet_names:
+            return []
+        ranges = self._cal.get_sheet_by_name(sheet).merged_cell_ranges or []
+        return [(a[0], a[1], b[0], b[1]) for a, b in ranges]
 
     # ---- writing ----------------------------------------------------------
     def replace_outputs(self, sheets: Sequence[OutputSheet]) -> None:
-        """Replace (or add) the given output sheets; every other sheet is kept as it is."""
-        import openpyxl
+        """Replace (or add) the given output sheets; every other part is kept byte for byte."""
+        from ..fsio import check_writable
+        from .surgery import plan
 
-        from .write import fill_sheet
+        check_writable(self.path)
+        self._write(plan(self.package, sheets))
 
-        keep_vba = self.path.suffix.lower() in (".xlsm", ".xlam")
-        wb = openpyxl.load_workbook(self.path, keep_vba=keep_vba)
-        for out in sheets:
-            if out.name in wb.sheetnames:
-                idx = wb.sheetnames.index(out.name)
-                wb.remove(wb[out.name])
-                ws = wb.create_sheet(out.name, idx)
-            else:
-                ws = wb.create_sheet(out.name)
-            fill_sheet(ws, out)
-        atomic_save(wb, self.path)
-        self._grids = None
+    def fill_cells(self, sheet: str, cells: dict[tuple[int, int], Any], header: dict[int, str] | None = None) -> int:
+        """Fill empty cells of an input sheet ((row, col) 1-based → value), never overwriting;
+        the sheet's table grows to cover them.  Returns the number of cells filled."""
+        from ..fsio import check_writable
+        from . import styles as ST
+        from .fill import fill_cells, widen_tables
+        from .surgery import workbook_styles
 
+        pkg = self.package
+        ref = pkg.sheet(sheet)
+        if ref is None or not ref.part:
+            raise KeyError(sheet)
+        check_writable(self.path)
+        styles_part, styles, date1904 = workbook_styles(pkg)
+        filled = fill_cells(pkg.text(ref.part), cells, style=styles.xf(ST.input_cell()),
+                            date_style=styles.xf(ST.input_cell("dd/mm/yyyy")), date1904=date1904)
+        if not filled.written:
+            return 0
+        changes: dict[str, bytes | None] = {ref.part: filled.xml.encode("utf-8")}
+        changes.update(widen_tables(pkg, ref.part, filled.max_row, filled.max_col, header or {}))
+        if styles.changed and styles_part:
+            changes[styles_part] = styles.render().encode("utf-8")
+        self._write(changes)
+        return filled.written
 
-    def extend_matrix(self, sheet: str, columns: list[str], rows: list[tuple[str, str]]) -> int:
-        """Append missing criterion columns and unit rows to a matrix sheet.
-        Filled cells are never changed.  Returns the number of cells written."""
-        import openpyxl
+    def _write(self, changes: dict[str, bytes | None]) -> None:
+        from ..fsio import atomic_write
 
-        from .write import BORDER, INPUT_FILL, style_header
+        pkg = self.package
+        ident = pkg.identity
 
-        wb = openpyxl.load_workbook(self.path, keep_vba=self.path.suffix.lower() in (".xlsm", ".xlam"))
-        ws = wb[sheet] if sheet in wb.sheetnames else wb.create_sheet(sheet)
-        written = 0
-        header = [nfc(c.value) for c in ws[1]] if ws.max_row >= 1 else []
-        header = [str(h).strip() if h is not None else None for h in header]
-        if not any(header):
-            header = ["Mã đơn vị", "Tên đơn vị"]
-            for j, h in enumerate(header, start=1):
-                ws.cell(row=1, column=j, value=h)
-                written += 1
-        for code in columns:
-            if code not in header:
-                header.append(code)
-                ws.cell(row=1, column=len(header), value=code)
-                written += 1
-        style_header(ws, 1, len(header))
-        present = {nfc(str(ws.cell(row=i, column=1).value)).strip() for i in range(2, ws.max_row + 1) if ws.cell(row=i, column=1).value is not None}
-        used = [i for i in range(2, ws.max_row + 1) if any(c.value is not None for c in ws[i])]
-        r = (max(used) + 1) if used else 2  # styled but empty rows are free
-        for code, name in rows:
-            if code in present:
-                continue
-            ws.cell(row=r, column=1, value=code)
-            ws.cell(row=r, column=2, value=name)
-            written += 2
-            r += 1
-        for i in range(2, max(ws.max_row, 2) + 1):
-            for j in range(1, len(header) + 1):
-                c = ws.cell(row=i, column=j)
-                c.fill = INPUT_FILL
-                c.border = BORDER
-        for t in list(ws.tables):
-            del ws.tables[t]
-        from .write import add_table, table_name
+        def write(tmp: Path) -> None:
+            with open(tmp, "wb") as fh:
+                pkg.write(fh, changes, level=1 if len(pkg.data) > 4_000_000 else 6)
 
-        add_table(ws, 1, len(header), max(ws.max_row - 1, 1), table_name(sheet))
-        if written:
-            atomic_save(wb, self.path)
-            self._grids = None
-        return written
+        atomic_write(self.path, write, backup=True, backup_bytes=pkg.data, expect=(ident.size, ident.mtime_ns, ident.sha256))
+        self.reload()
+
+    def reload(self) -> None:
+        """Forget what was read (the file changed on disk)."""
+        self._pkg = None
+        self._cal = None
+        self._grids = {}
+
+    def lock(self):
+        from ..fsio import BookLock
+
+        return BookLock(self.path)
 
 
-def atomic_save(wb, path: Path, backup: bool = True) -> Path | None:
-    """Save an openpyxl workbook atomically; keep the previous file as ``<stem>.bak<suffix>``."""
-    return atomic_write(path, lambda tmp: wb.save(tmp), backup=backup)
+def write_new_workbook(path: str | os.PathLike, sheets: Sequence[OutputSheet]) -> Path:
+    """A new workbook holding only ``sheets`` (error lists, province workbooks), written
+    atomically with the same writer as the output sheets of a block's workbook."""
+    from ..fsio import atomic_write
+    from .surgery import blank_package_bytes, plan
+
+    path = Path(path)
+    pkg = Package(path, blank_package_bytes())
+    changes = plan(pkg, sheets)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            pkg.write(fh, changes)
+
+    atomic_write(path, write)
+    return path
 
 
-def _cell_value(cell) -> Any:
-    v = getattr(cell, "value", None)
-    if getattr(cell, "data_type", None) == "e" or (isinstance(v, str) and v in EXCEL_ERRORS):
-        return CellError(str(v))
-    return v
+class GridBook:
+    """A Book of in-memory grids (worksheet functions, tests): read-only."""
+
+    def __init__(self, grids: dict[str, Grid], name: str = "(công thức)"):
+        self._grids = grids
+        self.name = name
+
+    def sheet_names(self) -> list[str]:
+        return list(self._grids)
+
+    def grid(self, sheet: str) -> Grid | None:
+        return self._grids.get(sheet)
+
+    def merged(self, sheet: str) -> list[Merged]:
+        return []
+
+    def replace_outputs(self, sheets: Sequence[OutputSheet]) -> None:  # pragma: no cover - never written
+        raise NotImplementedError("a GridBook is read-only")
+
+
+_ERROR_CELL = re.compile(rb'<c\b([^>]*?)\st="e"([^>]*)>(.*?)</c>', re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def error_cells(xml: bytes) -> list[tuple[int, int, str]]:
+    """(row, column, error) of every error cell of a worksheet part (0-based)."""
+    if b't="e"' not in xml:
+        return []
+    out = []
+    for m in _ERROR_CELL.finditer(xml):
+        ref = _REF.search(m.group(1) + b" " + m.group(2))
+        val = _VALUE.search(m.group(3))
+        if not ref:
+            continue
+        col = 0
+        for ch in ref.group(1):
+            col = col * 26 + ch - 64
+        out.append((int(ref.group(2)) - 1, col - 1, val.group(1).decode("ascii", "replace") if val else "#VALUE!"))
+    return out
+
+
+def _short(e: Exception) -> str:
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return text[:120]
 
 
 def open_book(book: Any) -> Book:
@@ -201,22 +255,11 @@ def open_book(book: Any) -> Book:
     if isinstance(book, (str, os.PathLike)):
         p = Path(book)
         if not p.exists():
-            raise FileNotFoundError(f"Không tìm thấy sổ tính: {p}")
+            raise BookFileError("missing_file", p, "không tìm thấy tệp", "Kiểm tra đường dẫn và tên tệp.")
         return FileBook(p)
     if isinstance(book, Book):
         return book
     raise TypeError(f"không mở được sổ tính từ {type(book).__name__}")
 
 
-__all__ = [
-    "Book",
-    "CellError",
-    "FileBook",
-    "Grid",
-    "OutputSheet",
-    "atomic_save",
-    "backup_path",
-    "layout",
-    "nfc",
-    "open_book",
-]
+__all__ = ["Book", "CellError", "FileBook", "GridBook", "Grid", "OutputSheet", "blank", "nfc", "open_book"]

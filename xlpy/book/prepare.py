@@ -1,36 +1,64 @@
-"""“Tạo bảng chấm”: give every score sheet a column per criterion and a row per unit."""
+"""“Tạo bảng chấm”: give every score sheet a column per criterion and a row per unit.
+
+Only empty cells are filled (:meth:`FileBook.fill_cells`); a missing score sheet
+is created.  Nothing an officer typed changes."""
 
 from __future__ import annotations
 
 from ..actions import Result
-from ..core.problems import Problems
-from . import layout as L
+from ..core.model import Kind
+from ..schema import core as S
+from ..schema.base import code_text, is_blank, norm
 from .io import Book
-from .read import read_criteria, read_units
+from .sheet import OutputSheet
 
 
 def prepare(book: Book) -> Result:
-    problems = Problems()
-    units = read_units(book, problems)
-    criteria, _, _ = read_criteria(book, problems)
-    if problems.has_errors:
-        from .actions import _failure
+    from ..round import load_round
+    from .actions import failure
 
-        return _failure(book, problems, "tạo bảng chấm")
-    extend = getattr(book, "extend_matrix", None)
-    if extend is None:
-        return Result(False, "Sổ tính này không hỗ trợ tạo bảng chấm tự động.", problems=problems)
-    rows = [(u.code, u.name) for u in units]
-    codes = [c.code for c in criteria]
-    measured = [c.code for c in criteria if c.kind.value in ("ratio", "target")]
-    written = 0
-    for sheet in L.STAGE_SHEETS.values():
-        written += extend(sheet, codes, rows)
+    rnd, _problems = load_round(book)
+    if rnd.base_problems.has_errors or not rnd.units_list or not rnd.criteria_list:
+        return failure(book, rnd.base_problems, "tạo bảng chấm")
+    units, crit = rnd.units_list, rnd.criteria_list
+    measured = [c.code for c in crit if c.kind in (Kind.RATIO, Kind.TARGET)]
+    plan = [(sheet, [c.code for c in crit]) for sheet in S.STAGE_SHEETS.values()]
     if measured:
-        written += extend(L.TARGETS, measured, rows)
-    msg = (
-        f"Đã tạo bảng chấm: {len(codes)} tiêu chí × {len(rows)} đơn vị ({written} ô tiêu đề/mã được thêm)."
-        if written
-        else "Các trang chấm điểm đã đủ cột tiêu chí và dòng đơn vị; không cần thêm gì."
-    )
-    return Result(True, msg, data={"cells_written": written}, problems=problems)
+        plan.append((S.TARGETS, measured))
+    written = 0
+    created = []
+    for sheet, codes in plan:
+        actual = rnd.sheets.get(sheet)
+        if actual is None:
+            book.replace_outputs([OutputSheet(sheet, ["Mã đơn vị", "Tên đơn vị", *codes], [[u.code, u.name] for u in units],
+                                              widths={0: 12, 1: 36}, input=True, landscape=True)])
+            created.append(sheet)
+            written += 2 + len(codes) + 2 * len(units)
+            continue
+        grid = book.grid(actual) or []
+        header = list(grid[0]) if grid else []
+        have_cols = {norm(code_text(h)) for h in header if not is_blank(h)}
+        cells: dict[tuple[int, int], object] = {}
+        names: dict[int, str] = {}
+        col = len(header)
+        if not header:
+            cells[(1, 1)], cells[(1, 2)] = "Mã đơn vị", "Tên đơn vị"
+            names.update({1: "Mã đơn vị", 2: "Tên đơn vị"})
+            col = 2
+        for code in codes:
+            if norm(code) not in have_cols:
+                col += 1
+                cells[(1, col)] = code
+                names[col] = code
+        present = {norm(code_text(r[0])) for r in grid[1:] if r and not is_blank(r[0])}
+        last = max([i + 1 for i, r in enumerate(grid) if any(not is_blank(v) for v in r)] + [1])
+        for u in units:
+            if norm(u.code) not in present:
+                last += 1
+                cells[(last, 1)], cells[(last, 2)] = u.code, u.name
+        if cells:
+            written += book.fill_cells(actual, cells, names)
+    msg = (f"Đã tạo bảng chấm: {len(crit)} tiêu chí × {len(units)} đơn vị ({written} ô tiêu đề/mã được thêm"
+           + (f"; tạo trang {', '.join(created)}" if created else "") + ")." if written
+           else "Các trang chấm điểm đã đủ cột tiêu chí và dòng đơn vị; không cần thêm gì.")
+    return Result(True, msg, data={"cells_written": written, "created": created}, problems=rnd.base_problems)

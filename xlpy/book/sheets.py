@@ -1,151 +1,91 @@
-"""Output sheets built from results: Kết quả, Xếp hạng, Chênh lệch, Kiểm tra / Lỗi."""
+"""Output sheets of the scoring feature, built from a result: Kết quả, Xếp hạng,
+Chênh lệch, and the problem list (Kiểm tra, or Lỗi in a separate error workbook)."""
 
 from __future__ import annotations
 
 from ..core.engine import BlockResult
-from ..core.model import TIE_VOTE, TIE_WOMEN
+from ..core.explain import describe_key, unit_note, unit_tie_note
 from ..core.problems import Problems
-from . import layout as L
-from .io import OutputSheet
-
-RANKING = "Xếp hạng"
-L.register_output_sheet(RANKING)
+from ..schema import core as S
+from .sheet import Chart, OutputSheet
 
 PROBLEM_HEADER = ["Mức độ", "Trang", "Ô", "Giá trị gặp", "Giá trị cần", "Cách sửa"]
 
 
-def tie_note(result: BlockResult, code: str) -> str:
-    """A Vietnamese note on a unit's tie: who it tied with, how the tie was broken."""
-    row = result.table.loc[code]
-    if not row["tied_with"]:
-        return ""
-    others = ", ".join(row["tied_with"])
-    if row["unresolved"]:
-        skipped = []
-        for t in result.ties:
-            if code in t["units"]:
-                skipped = t["skipped"]
-        note = f"Đồng hạng với {others}; thứ tự phá hòa chưa phân định được"
-        if TIE_VOTE in skipped or not result.block.settings.tie_break:
-            note += " (cần bỏ phiếu)"
-        return note + "."
-    return f"Bằng điểm với {others}; phân định theo {describe_key(result, row['broken_by'])}."
+def _fmt(decimals: int) -> str:
+    return "0." + "0" * decimals if decimals > 0 else "0"
 
 
-def describe_key(result: BlockResult, key: str) -> str:
-    if key == TIE_WOMEN:
-        return "ưu tiên tập thể có tỷ lệ nữ cao (NĐ 152/2025, Điều 4 khoản 6)"
-    if key == TIE_VOTE:
-        return "số phiếu bầu"
-    if not key:
-        return "thứ tự phá hòa"
-    try:
-        return f"điểm tiêu chí {key} ({result.block.criterion(key).name})"
-    except KeyError:
-        return key
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}".replace(".", ",")
+
+
+def criterion_header(result: BlockResult) -> list[str]:
+    """A criterion's column header: its code and its name, so a printed sheet reads alone."""
+    return [f"{c.code} – {c.name}" if c.name else c.code for c in result.block.criteria]
+
+
+def _title(result: BlockResult, what: str) -> str:
+    s = result.block.settings
+    return what + (f" – {s.block_name}" if s.block_name else "") + (f" – {s.period} {s.year}" if s.year else "")
 
 
 def results_sheet(result: BlockResult) -> OutputSheet:
     b = result.block
     s = b.settings
-    codes = b.criterion_codes
-    header = ["Hạng", "Xếp thứ", "Mã đơn vị", "Tên đơn vị", *codes, "Điểm nội dung", "Điểm thưởng", "Điểm trừ", "Tổng điểm", "Xếp loại", "Ghi chú"]
+    n = len(b.criteria)
+    name_of = {u.code: u.name for u in b.units}.get
+    header = ["Hạng", "Xếp thứ", "Mã đơn vị", "Tên đơn vị", *criterion_header(result),
+              "Điểm nội dung", "Điểm thưởng", "Điểm trừ", "Tổng điểm", "Xếp loại", "Ghi chú"]
+    pos = {c: i for i, c in enumerate(b.unit_codes)}
     rows = []
-    for code, r in result.table.iterrows():
-        rows.append(
-            [
-                int(r["rank"]),
-                r["place"],
-                code,
-                r["name"],
-                *[result.points.at[code, c] for c in codes],
-                r["content"],
-                r["bonus"],
-                r["deduction"],
-                r["total"],
-                r["class"],
-                tie_note(result, code),
-            ]
-        )
-    n = len(codes)
-    fmt = "0." + "0" * s.decimals if s.decimals > 0 else "0"
+    for u in result.units:
+        pts = result.point_matrix[pos[u.code]]
+        rows.append([u.rank, u.place, u.code, u.name, *pts.tolist(), u.content, u.bonus, u.deduction, u.total, u.klass,
+                     unit_note(u, b, name_of)])
+    fmt = _fmt(s.decimals)
+    total_col = 4 + n + 3
     formats = {i: fmt for i in range(4, 4 + n + 4)}
-    widths = {0: 7, 1: 9, 2: 11, 3: 38, 4 + n + 4: 30, 4 + n + 5: 50}
-    title = "Kết quả chấm điểm thi đua"
-    if s.block_name:
-        title += f" – {s.block_name}"
-    if s.year:
-        title += f" – {s.period} {s.year}"
+    widths = {0: 7, 1: 9, 2: 11, 3: 36, **{4 + j: 13 for j in range(n)}, 4 + n: 11, 5 + n: 11, 6 + n: 10, total_col: 11,
+              4 + n + 4: 30, 4 + n + 5: 50}
     notes = [
-        f"Điểm tối đa để xếp loại: {_fmt(b.nominal_max)}. Làm tròn {s.decimals} chữ số thập phân (kiểu Excel) trước khi xếp hạng.",
+        f"Điểm tối đa để xếp loại: {_num(b.nominal_max)}. Làm tròn {s.decimals} chữ số thập phân (kiểu Excel) trước khi xếp hạng.",
         "Xếp hạng: " + ("đồng hạng (1, 1, 3)" if s.rank_method.value == "competition" else "liền hạng (1, 1, 2)")
         + ("; thứ tự phá hòa: " + "; ".join(s.tie_break) if s.tie_break else "; không khai báo thứ tự phá hòa"),
     ]
-    sheet = OutputSheet(L.RESULTS, header, rows, widths=widths, formats=formats, title=title, notes=notes)
-    sheet.after = _chart_hook(len(rows), 3, 4 + n + 3)
-    return sheet
-
-
-def _chart_hook(n_rows: int, name_col: int, total_col: int):
-    """Native Excel bar chart of the totals, when the reports package provides it."""
-    try:
-        from ..reports.charts import add_results_chart  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-
-    def hook(ws) -> None:
-        add_results_chart(ws, first_row=3, n_rows=n_rows, name_col=name_col + 1, total_col=total_col + 1)
-
-    return hook
+    return OutputSheet(S.RESULTS, header, rows, widths=widths, formats=formats, wrap={4 + n + 4, 4 + n + 5},
+                       title=_title(result, "Kết quả chấm điểm thi đua"), notes=notes,
+                       chart=Chart("Tổng điểm của các đơn vị", label_col=3, value_col=total_col, number_format=fmt))
 
 
 def ranking_sheet(result: BlockResult) -> OutputSheet:
+    b = result.block
+    name_of = {u.code: u.name for u in b.units}.get
     header = ["Hạng", "Xếp thứ", "Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Xếp loại", "Bằng điểm với", "Phân định theo", "Ghi chú"]
-    rows = []
-    for code, r in result.table.iterrows():
-        rows.append(
-            [
-                int(r["rank"]),
-                r["place"],
-                code,
-                r["name"],
-                r["total"],
-                r["class"],
-                ", ".join(r["tied_with"]),
-                describe_key(result, r["broken_by"]) if r["broken_by"] else "",
-                tie_note(result, code),
-            ]
-        )
-    s = result.block.settings
-    fmt = "0." + "0" * s.decimals if s.decimals > 0 else "0"
-    return OutputSheet(
-        RANKING,
-        header,
-        rows,
-        widths={0: 7, 1: 9, 2: 11, 3: 38, 5: 30, 6: 18, 7: 40, 8: 60},
-        formats={4: fmt},
-        title="Bảng xếp hạng" + (f" – {s.block_name}" if s.block_name else ""),
-    )
+    rows = [[u.rank, u.place, u.code, u.name, u.total, u.klass, ", ".join(u.tied_with),
+             describe_key(u.broken_by, b) if u.broken_by else "", unit_tie_note(u, b, name_of)] for u in result.units]
+    return OutputSheet(S.RANKING, header, rows, widths={0: 7, 1: 9, 2: 11, 3: 38, 4: 11, 5: 30, 6: 18, 7: 40, 8: 60},
+                       formats={4: _fmt(b.settings.decimals)}, wrap={7, 8}, title=_title(result, "Bảng xếp hạng"))
 
 
 def differences_sheet(result: BlockResult) -> OutputSheet:
-    d = result.differences
-    names = {u.code: u.name for u in result.block.units}
-    header = ["Mã đơn vị", "Tên đơn vị", "Tiêu chí", "Tự chấm", "Khối chấm", "Ban TĐKT chấm", "Điểm cuối", "Chênh lệch so với tự chấm"]
-    rows = [
-        [r.unit, names[r.unit], r.criterion, r.self, r.block, r.office, r.final, r.change] for r in d.itertuples()
-    ]
+    b = result.block
+    names = {u.code: u.name for u in b.units}
+    crit_names = {c.code: c.name for c in b.criteria}
+    header = ["Mã đơn vị", "Tên đơn vị", "Tiêu chí", "Tên tiêu chí", "Tự chấm", "Khối chấm", "Ban TĐKT chấm", "Điểm cuối",
+              "Chênh lệch so với tự chấm"]
+    rows = [[d["unit"], names[d["unit"]], d["criterion"], crit_names[d["criterion"]], d["self"], d["block"], d["office"],
+             d["final"], d["change"]] for d in result.differences]
     notes = [] if rows else ["Các lần chấm không có khác biệt."]
-    policy = {"last": "người chấm sau cùng", "max": "điểm cao nhất", "mean": "điểm trung bình"}[result.block.settings.final_policy.value]
+    policy = {"last": "người chấm sau cùng", "max": "điểm cao nhất", "mean": "điểm trung bình"}[b.settings.final_policy.value]
     notes.append(f"Điểm cuối lấy theo: {policy}; điểm Ban TĐKT chấm (nếu có) thay cho điểm của mục đó.")
-    return OutputSheet(L.DIFFS, header, rows, widths={0: 11, 1: 36, 2: 10, 7: 24}, notes=notes)
+    fmt = _fmt(b.settings.decimals)
+    return OutputSheet(S.DIFFS, header, rows, widths={0: 11, 1: 34, 2: 9, 3: 40, 8: 16}, formats={i: fmt for i in range(4, 9)},
+                       wrap={3}, title=_title(result, "Chênh lệch giữa các lần chấm"), notes=notes)
 
 
-def problems_sheet(problems: Problems, name: str = L.CHECKS) -> OutputSheet:
+def problems_sheet(problems: Problems, name: str = S.CHECKS, title: str | None = None) -> OutputSheet:
     rows = [[p.severity.value, p.sheet, p.cell, p.found, p.expected, p.message] for p in problems]
     notes = [] if rows else ["Không phát hiện lỗi hay cảnh báo nào."]
-    return OutputSheet(name, PROBLEM_HEADER, rows, widths={0: 10, 1: 16, 2: 7, 3: 24, 4: 34, 5: 90}, notes=notes)
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}".replace(".", ",")
+    return OutputSheet(name, PROBLEM_HEADER, rows, widths={0: 10, 1: 18, 2: 9, 3: 24, 4: 32, 5: 90}, wrap={3, 4, 5},
+                       title=title or "Lỗi và cảnh báo khi đọc sổ tính", notes=notes, landscape=True)

@@ -1,25 +1,36 @@
 """Building canonical workbooks: the blank one (``xlpy new``) and filled ones (samples).
 
-Input sheets get a pale-yellow input area, Excel tables, data-validation lists
-and header notes; output sheets are created empty with a note saying xlpy
-fills them.  The workbook is macro-free (.xlsx) so it can travel by email.
+Every input sheet is built from its declaration in :mod:`xlpy.schema` (headers with
+notes, pale-yellow input cells, data-validation lists for choices, an Excel table);
+output sheets are created empty with a note saying xlpy fills them.  The workbook is
+macro-free (.xlsx) so it can travel by email.  Text is always written as text: a
+name typed ``=HYPERLINK(…)`` stays a name.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import openpyxl
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table as XlTable
+from openpyxl.worksheet.table import TableStyleInfo
 
-from ..core.model import DEFAULT_CLASSES, KIND_LABELS
-from . import layout as L
-from .io import atomic_save
-from .write import BORDER, INPUT_FILL, add_table, style_header, table_name
+from ..schema import core as S
+from ..schema import rules as R
+from ..schema.base import Setting, Table
+from . import styles as ST
+from .sheet import table_name
+
+THIN = Side(style="thin", color=ST.BORDER_COLOR)
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor=ST.HEADER_FILL)
+HEADER_FONT = Font(bold=True, color=ST.HEADER_FONT)
+INPUT_FILL = PatternFill("solid", fgColor=ST.INPUT_FILL)
 
 GUIDE_LINES = [
     ("xlpy – Chấm điểm, xếp hạng thi đua khối/cụm", True),
@@ -41,9 +52,34 @@ GUIDE_LINES = [
 ]
 
 
-def _style_input(ws, first_row: int, last_row: int, ncols: int, columns: Sequence[L.Column] = ()) -> None:
+def put(ws, row: int, col: int, value: Any):
+    """Write a value; text stays text (never a formula, whatever it starts with)."""
+    c = ws.cell(row=row, column=col)
+    c.value = value
+    if isinstance(value, str) and c.data_type == "f":
+        c.data_type = "s"
+    return c
+
+
+def style_header(ws, row: int, ncols: int) -> None:
+    for j in range(1, ncols + 1):
+        c = ws.cell(row=row, column=j)
+        c.fill = HEADER_FILL
+        c.font = HEADER_FONT
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        c.border = BORDER
+
+
+def add_table(ws, first_row: int, ncols: int, nrows: int, name: str) -> None:
+    """Make the range an Excel table (a table needs at least one data row)."""
+    last = first_row + max(nrows, 1)
+    t = XlTable(displayName=name, ref=f"A{first_row}:{get_column_letter(ncols)}{last}")
+    t.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(t)
+
+
+def _style_input(ws, first_row: int, last_row: int, ncols: int, formats: Sequence[str | None] = ()) -> None:
     """Pale-yellow, bordered input cells; a column's number format applies to its blank cells too."""
-    formats = [c.number_format for c in columns]
     for i in range(first_row, last_row + 1):
         for j in range(1, ncols + 1):
             c = ws.cell(row=i, column=j)
@@ -53,126 +89,97 @@ def _style_input(ws, first_row: int, last_row: int, ncols: int, columns: Sequenc
                 c.number_format = formats[j - 1]
 
 
-def input_table_sheet(
-    wb,
-    name: str,
-    columns: Sequence[L.Column],
-    rows: Iterable[Mapping[str, Any] | Sequence[Any]],
-    *,
-    blank_rows: int = 0,
-) -> Any:
-    """An input sheet: header with notes, the rows (mappings by column key, or sequences in
-    column order), pale-yellow input cells, list validation for choice columns, an Excel table."""
-    ws = wb.create_sheet(name)
-    for j, col in enumerate(columns, start=1):
-        c = ws.cell(row=1, column=j, value=col.header)
+def _validation(labels: Iterable[str], ref: str, error: str) -> DataValidation:
+    labels = list(labels)
+    dv = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True, showErrorMessage=True,
+                        errorTitle="Giá trị không hợp lệ", error=error)
+    dv.add(ref)
+    return dv
+
+
+def input_table_sheet(wb, table: Table, rows: Iterable[Mapping[str, Any]], *, blank_rows: int = 0) -> Any:
+    """An input sheet from its declaration: header with notes, the rows (by column key),
+    pale-yellow input cells, list validation for choice columns, an Excel table."""
+    ws = wb.create_sheet(table.sheet)
+    cols = table.columns
+    for j, col in enumerate(cols, start=1):
+        c = put(ws, 1, j, col.header)
         if col.help:
             c.comment = Comment(col.help, "xlpy")
         ws.column_dimensions[get_column_letter(j)].width = col.width
-    style_header(ws, 1, len(columns))
+    style_header(ws, 1, len(cols))
     n = 0
     for n, row in enumerate(rows, start=1):
-        values = [row.get(col.key) for col in columns] if isinstance(row, Mapping) else list(row)
-        for j, v in enumerate(values, start=1):
-            ws.cell(row=n + 1, column=j, value=v)
+        for j, col in enumerate(cols, start=1):
+            v = row.get(col.key)
+            if v is not None:
+                put(ws, n + 1, j, v)
     last = max(n, 0) + 1 + blank_rows
-    _style_input(ws, 2, max(last, 2), len(columns), columns)
-    add_table(ws, 1, len(columns), max(last - 1, 1), table_name(name))
-    for j, col in enumerate(columns, start=1):
+    _style_input(ws, 2, max(last, 2), len(cols), [c.number_format for c in cols])
+    add_table(ws, 1, len(cols), max(last - 1, 1), table_name(table.sheet))
+    for j, col in enumerate(cols, start=1):
         if col.choices:
             letter = get_column_letter(j)
-            dv = DataValidation(
-                type="list",
-                formula1='"' + ",".join(col.choices) + '"',
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle="Giá trị không hợp lệ",
-                error=f"Chọn một giá trị trong danh sách: {', '.join(col.choices)}",
-            )
-            dv.add(f"{letter}2:{letter}{max(last, 200)}")
-            ws.add_data_validation(dv)
+            ws.add_data_validation(_validation(col.choices, f"{letter}2:{letter}{max(last, 200)}",
+                                               f"Chọn một giá trị trong danh sách: {', '.join(col.choices)}"))
     ws.freeze_panes = "A2"
     ws.sheet_properties.tabColor = "F9A825"
     return ws
 
 
-def _settings_sheet(wb, values: Mapping[str, Any]) -> None:
-    ws = wb.create_sheet(L.SETTINGS)
+def _settings_sheet(wb, values: Mapping[str, Any], specs: Sequence[Setting]) -> None:
+    """Every declared key with its value (``values`` by label; the default otherwise)."""
+    ws = wb.create_sheet(S.SETTINGS)
     for j, h in enumerate(("Khóa", "Giá trị", "Giải thích"), start=1):
-        ws.cell(row=1, column=j, value=h)
+        put(ws, 1, j, h)
     style_header(ws, 1, 3)
-    specs = L.ordered_settings()
     for i, spec in enumerate(specs, start=2):
-        ws.cell(row=i, column=1, value=spec.key).font = Font(bold=True)
-        v = values.get(spec.key, _default_label(spec))
+        put(ws, i, 1, spec.key).font = Font(bold=True)
+        v = values.get(spec.key, spec.default_label())
         if isinstance(v, (list, tuple)):
-            v = "; ".join(v)
-        c = ws.cell(row=i, column=2, value=v)
+            v = "; ".join(map(str, v))
+        c = put(ws, i, 2, v)
         c.fill = INPUT_FILL
         c.border = BORDER
         if spec.kind == "date":
             c.number_format = "dd/mm/yyyy"
-        ws.cell(row=i, column=3, value=spec.help).alignment = Alignment(wrap_text=True, vertical="top")
+        help_text = spec.help + (" (Mẫu Jinja: chỉ dùng các biến trong hướng dẫn.)" if spec.template and "Jinja" not in spec.help else "")
+        put(ws, i, 3, help_text).alignment = Alignment(wrap_text=True, vertical="top")
         if spec.choices:
-            dv = DataValidation(
-                type="list",
-                formula1='"' + ",".join(spec.choices) + '"',
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle="Giá trị không hợp lệ",
-                error="Chọn một giá trị trong danh sách.",
-            )
-            dv.add(f"B{i}")
-            ws.add_data_validation(dv)
-    ws.column_dimensions["A"].width = 26
+            ws.add_data_validation(_validation(spec.choices, f"B{i}", "Chọn một giá trị trong danh sách."))
+    ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 34
     ws.column_dimensions["C"].width = 80
-    add_table(ws, 1, 3, len(specs), table_name(L.SETTINGS))
+    add_table(ws, 1, 3, len(specs), table_name(S.SETTINGS))
     ws.freeze_panes = "A2"
     ws.sheet_properties.tabColor = "F9A825"
 
 
-def _default_label(spec: L.SettingSpec) -> Any:
-    if spec.choices:
-        for label, value in spec.choices.items():
-            if value == spec.default:
-                return label
-    if spec.default in (None, ()):
-        return None
-    return spec.default
-
-
 def stage_columns(criteria: Sequence[Mapping[str, Any]]) -> list[str]:
-    return [str(c["code"]) for c in criteria if str(c.get("kind", "")) != "Nhóm"]
+    return [str(c["code"]) for c in criteria if str(c.get("kind", "")) != S.GROUP_LABEL]
 
 
-def _matrix_sheet(
-    wb,
-    name: str,
-    units: Sequence[Mapping[str, Any]],
-    criteria: Sequence[Mapping[str, Any]],
-    values: Mapping[str, Mapping[str, Any]],
-    codes: list[str] | None = None,
-) -> None:
+def _matrix_sheet(wb, name: str, units: Sequence[Mapping[str, Any]], criteria: Sequence[Mapping[str, Any]],
+                  values: Mapping[str, Mapping[str, Any]], codes: list[str] | None = None) -> None:
     ws = wb.create_sheet(name)
     codes = stage_columns(criteria) if codes is None else codes
     names = {str(c["code"]): c for c in criteria}
-    header = ["Mã đơn vị", "Tên đơn vị", *codes]
+    header = [c.header for c in S.STAGE_KEYS] + codes
     for j, h in enumerate(header, start=1):
-        c = ws.cell(row=1, column=j, value=h)
+        c = put(ws, 1, j, h)
         if h in names:
             crit = names[h]
             c.comment = Comment(f"{crit.get('name', '')}\nLoại: {crit.get('kind', '')}; tối đa {crit.get('max_points', '')}", "xlpy")
-        ws.column_dimensions[get_column_letter(j)].width = 12 if j > 2 else (12 if j == 1 else 36)
+        ws.column_dimensions[get_column_letter(j)].width = 12 if j != 2 else 36
     style_header(ws, 1, len(header))
     for i, u in enumerate(units, start=2):
-        ws.cell(row=i, column=1, value=u["code"])
-        ws.cell(row=i, column=2, value=u.get("name"))
+        put(ws, i, 1, u["code"])
+        put(ws, i, 2, u.get("name"))
         row = values.get(str(u["code"]), {})
         for j, code in enumerate(codes, start=3):
             v = row.get(code)
             if v is not None:
-                ws.cell(row=i, column=j, value=v)
+                put(ws, i, j, v)
     last = max(len(units) + 1, 2)
     _style_input(ws, 2, last, len(header))
     add_table(ws, 1, len(header), last - 1, table_name(name))
@@ -192,48 +199,50 @@ def build_workbook(
     path: str | Path,
     *,
     settings: Mapping[str, Any] | None = None,
-    units: Sequence[Mapping[str, Any]] = (),
-    criteria: Sequence[Mapping[str, Any]] = (),
-    bands: Sequence[Mapping[str, Any]] = (),
-    classes: Sequence[tuple[str, float]] | None = None,
+    tables: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     stages: Mapping[str, Mapping[str, Mapping[str, Any]]] | None = None,
     targets: Mapping[str, Mapping[str, Any]] | None = None,
-    extra: Callable[[Any], None] | None = None,
+    classes: Sequence[tuple[str, float]] | None = None,
     blank_rows: int = 0,
 ) -> Path:
-    """Write a canonical workbook.  ``stages`` maps "self"/"block"/"office" to
-    ``{unit_code: {criterion_code: value}}``; ``extra`` may add sheets (rules)."""
+    """Write a canonical workbook.  ``settings`` maps settings keys (labels) to values,
+    ``tables`` input sheet names to records (dicts by column key), ``stages``
+    "self"/"block"/"office" to ``{unit_code: {criterion_code: value}}``."""
+    from ..core.model import DEFAULT_CLASSES
+    from ..features import settings as declared
+    from .io import FileBook  # noqa: F401 - keeps the import graph explicit for readers
+
     path = Path(path)
+    tables = dict(tables or {})
     stages = stages or {}
+    units = tables.get(S.UNITS, [])
+    criteria = tables.get(S.CRITERIA, [])
+    if S.CLASSES not in tables:
+        cls = classes if classes is not None else [(c.name, c.min_pct) for c in DEFAULT_CLASSES]
+        tables[S.CLASSES] = [{"name": n, "min_pct": p} for n, p in cls]
     wb = openpyxl.Workbook()
     guide = wb.active
-    guide.title = L.GUIDE
+    guide.title = S.GUIDE
     for i, (text, bold) in enumerate(GUIDE_LINES, start=1):
-        c = guide.cell(row=i, column=1, value=text)
-        c.font = Font(bold=bold, size=14 if i == 1 else 11)
+        put(guide, i, 1, text).font = Font(bold=bold, size=14 if i == 1 else 11)
     guide.column_dimensions["A"].width = 130
     guide.sheet_properties.tabColor = "1F4E79"
-    _settings_sheet(wb, settings or {})
-    input_table_sheet(wb, L.UNITS, L.UNIT_COLUMNS, units, blank_rows=blank_rows)
-    input_table_sheet(wb, L.CRITERIA, L.CRITERIA_COLUMNS, criteria, blank_rows=blank_rows)
-    input_table_sheet(wb, L.BANDS, L.BAND_COLUMNS, bands, blank_rows=blank_rows)
-    cls = classes if classes is not None else [(c.name, c.min_pct) for c in DEFAULT_CLASSES]
-    input_table_sheet(wb, L.CLASSES, L.CLASS_COLUMNS, [{"name": n, "min_pct": p} for n, p in cls])
-    for key, sheet in L.STAGE_SHEETS.items():
+    _settings_sheet(wb, settings or {}, declared())
+    for t in (S.UNIT_TABLE, S.CRITERIA_TABLE, S.BAND_TABLE, S.CLASS_TABLE):
+        input_table_sheet(wb, t, tables.get(t.sheet, []), blank_rows=0 if t is S.CLASS_TABLE else blank_rows)
+    for key, sheet in S.STAGE_SHEETS.items():
         _matrix_sheet(wb, sheet, units, criteria, stages.get(key, {}))
-    measured = [str(c["code"]) for c in criteria if c.get("kind") in (KIND_LABELS_RATIO_TARGET)]
-    _matrix_sheet(wb, L.TARGETS, units, criteria, targets or {}, codes=measured)
-    if extra is not None:
-        extra(wb)
-    for name in (L.RESULTS, L.DIFFS, L.CHECKS):
+    measured = [str(c["code"]) for c in criteria if c.get("kind") in ("Tỷ lệ", "Chỉ tiêu")]
+    _matrix_sheet(wb, S.TARGETS, units, criteria, targets or {}, codes=measured)
+    for t in R.TABLES:
+        input_table_sheet(wb, t, tables.get(t.sheet, []), blank_rows=blank_rows or 5)
+    for name in (S.RESULTS, S.DIFFS, S.CHECKS):
         _output_placeholder(wb, name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_save(wb, path, backup=False)
+    from ..fsio import atomic_write
+
+    atomic_write(path, lambda tmp: wb.save(tmp))
     return path
-
-
-KIND_LABELS_RATIO_TARGET = ("Tỷ lệ", "Chỉ tiêu")
-assert all(k in KIND_LABELS.values() for k in KIND_LABELS_RATIO_TARGET)
 
 
 def new_workbook(path: str | Path, *, block_name: str = "", year: int | None = None) -> Path:
@@ -243,9 +252,4 @@ def new_workbook(path: str | Path, *, block_name: str = "", year: int | None = N
         settings["Tên khối"] = block_name
     if year:
         settings["Năm"] = year
-    extra = None
-    try:  # award-rule sheets, when the rules package is present
-        from ..rules.samples import add_blank_rules_sheets as extra  # type: ignore[no-redef]
-    except ImportError:
-        pass
-    return build_workbook(path, settings=settings, blank_rows=15, extra=extra)
+    return build_workbook(path, settings=settings, blank_rows=15)

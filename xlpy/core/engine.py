@@ -3,36 +3,178 @@
 :func:`compute` scores one block; :func:`score_many` scores any number of blocks
 in one vectorised pass (blocks sharing a scheme are stacked), which is what a
 province-wide run uses.  Both return the same :class:`BlockResult` per block.
+
+Everything here works on numpy arrays; ``BlockResult.table`` and
+``BlockResult.points`` build pandas frames on demand for the Python API.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from functools import cached_property
+from typing import Any, Sequence
 
 import numpy as np
-import pandas as pd
 
 from .classify import classify
-from .model import TIE_VOTE, TIE_WOMEN, Block, Stage
+from .model import TIE_VOTE, TIE_WOMEN, Block, FinalPolicy, Stage
 from .ranking import TieGroup, place_name, rank_blocks
+from .rounding import excel_round
 from .scoring import combine, part_totals, points_matrix
 
 STAGES = (Stage.SELF, Stage.BLOCK, Stage.OFFICE)
 
 
-@dataclass
-class BlockResult:
-    """Results of one block.  ``table`` is indexed by unit code, in rank order."""
+@dataclass(frozen=True)
+class UnitResult:
+    """One unit's result, as the doors show it."""
 
-    block: Block
-    points: pd.DataFrame  # final points, unit × criterion
-    stage_points: dict[Stage, pd.DataFrame]
-    table: pd.DataFrame  # name, content, bonus, deduction, total, rank, place, class, tie columns
-    ties: list[dict] = field(default_factory=list)
+    code: str
+    name: str
+    content: float
+    bonus: float
+    deduction: float
+    total: float
+    rank: int
+    place: str  # Nhất / Nhì / Ba / ""
+    klass: str  # xếp loại
+    tied_with: tuple[str, ...]  # units with the same total
+    still_tied_with: tuple[str, ...]  # units the tie-break chain could not separate it from
+    broken_by: str  # the tie-break key that placed it ("" if none)
+    fallback: tuple[str, ...] = ()  # criteria whose final points came from an earlier stage (blank later)
 
     @property
-    def differences(self) -> pd.DataFrame:
+    def unresolved(self) -> bool:
+        return bool(self.still_tied_with)
+
+
+@dataclass
+class BlockResult:
+    """Results of one block.  Arrays are in the block's unit order; :attr:`order` lists
+    the unit positions in rank order."""
+
+    block: Block
+    point_matrix: np.ndarray  # final points, unit × criterion
+    stage_matrices: dict[Stage, np.ndarray]
+    content: np.ndarray
+    bonus: np.ndarray
+    deduction: np.ndarray
+    total: np.ndarray
+    rank: np.ndarray
+    classes: np.ndarray
+    broken_by: np.ndarray
+    order: np.ndarray
+    tie_groups: list[TieGroup] = field(default_factory=list)  # rows are positions in this block
+    fallback: np.ndarray | None = None  # bool, unit × criterion: final points from an earlier stage
+
+    # ---- per unit ----------------------------------------------------------------
+    @cached_property
+    def units(self) -> list[UnitResult]:
+        """Every unit's result, in rank order."""
+        b = self.block
+        codes = b.unit_codes
+        crit = b.criterion_codes
+        tied: dict[int, tuple[str, ...]] = {}
+        still: dict[int, tuple[str, ...]] = {}
+        for t in self.tie_groups:
+            members = sorted(t.rows)
+            for r in members:
+                tied[r] = tuple(codes[x] for x in members if x != r)
+            for sub in t.unresolved:
+                for r in sub:
+                    still[r] = tuple(codes[x] for x in sorted(sub) if x != r)
+        fb = self.fallback
+        out = []
+        for i in self.order:
+            i = int(i)
+            out.append(
+                UnitResult(
+                    code=codes[i],
+                    name=b.units[i].name,
+                    content=float(self.content[i]),
+                    bonus=float(self.bonus[i]),
+                    deduction=float(self.deduction[i]),
+                    total=float(self.total[i]),
+                    rank=int(self.rank[i]),
+                    place=place_name(self.rank[i]),
+                    klass=str(self.classes[i]),
+                    tied_with=tied.get(i, ()),
+                    still_tied_with=still.get(i, ()),
+                    broken_by=str(self.broken_by[i] or ""),
+                    fallback=tuple(crit[j] for j in np.flatnonzero(fb[i])) if fb is not None else (),
+                )
+            )
+        return out
+
+    @cached_property
+    def by_code(self) -> dict[str, UnitResult]:
+        return {u.code: u for u in self.units}
+
+    def points_of(self, code: str) -> np.ndarray:
+        return self.point_matrix[self.block.unit_codes.index(code)]
+
+    @property
+    def ties(self) -> list[dict]:
+        """Each group of equal totals: who, what broke it, who is still tied (codes)."""
+        codes = self.block.unit_codes
+        out = []
+        for t in self.tie_groups:
+            members = sorted(t.rows)
+            out.append(
+                {
+                    "rank": int(min(self.rank[r] for r in members)),
+                    "total": _num(self.total[members[0]]),
+                    "units": [codes[r] for r in members],
+                    "resolved": t.resolved,
+                    "broken_by": list(t.broken_by),
+                    "skipped": list(t.skipped),
+                    "unresolved": [[codes[r] for r in sorted(sub)] for sub in t.unresolved],
+                }
+            )
+        return sorted(out, key=lambda d: d["rank"])
+
+    # ---- pandas views for the Python API -------------------------------------------
+    @property
+    def table(self) -> Any:
+        """A pandas DataFrame indexed by unit code, in rank order."""
+        import pandas as pd
+
+        us = self.units
+        return pd.DataFrame(
+            {
+                "name": [u.name for u in us],
+                "content": [u.content for u in us],
+                "bonus": [u.bonus for u in us],
+                "deduction": [u.deduction for u in us],
+                "total": [u.total for u in us],
+                "rank": [u.rank for u in us],
+                "place": [u.place for u in us],
+                "class": [u.klass for u in us],
+                "tied_with": [list(u.tied_with) for u in us],
+                "broken_by": [u.broken_by for u in us],
+                "unresolved": [u.unresolved for u in us],
+            },
+            index=pd.Index([u.code for u in us], name="unit"),
+        )
+
+    @property
+    def points(self) -> Any:
+        """Final points as a pandas DataFrame (unit × criterion code), in block order."""
+        import pandas as pd
+
+        b = self.block
+        return pd.DataFrame(self.point_matrix, index=pd.Index(b.unit_codes, name="unit"), columns=b.criterion_codes)
+
+    @property
+    def stage_points(self) -> dict[Stage, Any]:
+        import pandas as pd
+
+        b = self.block
+        return {st: pd.DataFrame(a, index=pd.Index(b.unit_codes, name="unit"), columns=b.criterion_codes)
+                for st, a in self.stage_matrices.items()}
+
+    @property
+    def differences(self) -> list[dict]:
         """Items where the stages disagree, or the office overrode, with the final points."""
         return stage_differences(self)
 
@@ -40,25 +182,30 @@ class BlockResult:
         """Machine-readable results (the ``--json`` output)."""
         b = self.block
         s = b.settings
+        crit = b.criterion_codes
+        pos = {c: i for i, c in enumerate(b.unit_codes)}
         units = []
-        for code, row in self.table.iterrows():
+        for u in self.units:
+            pts = self.point_matrix[pos[u.code]]
             units.append(
                 {
-                    "code": code,
-                    "name": row["name"],
-                    "points": {c: _num(self.points.at[code, c]) for c in b.criterion_codes},
-                    "content": _num(row["content"]),
-                    "bonus": _num(row["bonus"]),
-                    "deduction": _num(row["deduction"]),
-                    "total": _num(row["total"]),
-                    "rank": int(row["rank"]),
-                    "place": row["place"],
-                    "class": row["class"],
+                    "code": u.code,
+                    "name": u.name,
+                    "points": {c: _num(pts[j]) for j, c in enumerate(crit)},
+                    "content": _num(u.content),
+                    "bonus": _num(u.bonus),
+                    "deduction": _num(u.deduction),
+                    "total": _num(u.total),
+                    "rank": u.rank,
+                    "place": u.place,
+                    "class": u.klass,
                     "tie": {
-                        "tied_with": list(row["tied_with"]),
-                        "broken_by": row["broken_by"] or None,
-                        "unresolved": bool(row["unresolved"]),
+                        "tied_with": list(u.tied_with),
+                        "still_tied_with": list(u.still_tied_with),
+                        "broken_by": u.broken_by or None,
+                        "unresolved": u.unresolved,
                     },
+                    "fallback": list(u.fallback),
                 }
             )
         return {
@@ -108,7 +255,7 @@ def score_many(blocks: Sequence[Block]) -> list[BlockResult]:
 
 def score_arrays(blocks: Sequence[Block]) -> "Batch":
     """The vectorised core of :func:`score_many` for blocks sharing one scheme,
-    without building per-block frames (what the province benchmark times)."""
+    without building per-block results (what the province benchmark times)."""
     return _batch(blocks)
 
 
@@ -116,7 +263,6 @@ def score_arrays(blocks: Sequence[Block]) -> "Batch":
 class Batch:
     blocks: Sequence[Block]
     block_ids: np.ndarray
-    unit_codes: np.ndarray
     stage_points: dict[Stage, np.ndarray]
     points: np.ndarray
     content: np.ndarray
@@ -128,6 +274,7 @@ class Batch:
     ties: list[TieGroup]
     broken_by: np.ndarray
     offsets: np.ndarray  # first row of each block
+    fallback: np.ndarray  # bool: final points came from an earlier review stage
 
 
 def _scheme_key(b: Block) -> tuple:
@@ -150,25 +297,19 @@ def _scheme_key(b: Block) -> tuple:
 def _batch(blocks: Sequence[Block]) -> Batch:
     first = blocks[0]
     crit = first.criteria
-    codes = first.criterion_codes
     s = first.settings
     sizes = np.array([len(b.units) for b in blocks])
-    offsets = np.r_[0, np.cumsum(sizes)[:-1]]
+    offsets = np.r_[0, np.cumsum(sizes)[:-1]].astype(int)
     block_ids = np.repeat(np.arange(len(blocks)), sizes)
-    unit_codes = np.array([u.code for b in blocks for u in b.units], dtype=object)
-    m = len(codes)
+    n, m = int(sizes.sum()), len(crit)
 
     def stacked(get) -> np.ndarray | None:
-        mats = []
-        any_present = False
-        for b in blocks:
-            f = get(b)
-            if f is None:
-                mats.append(np.full((len(b.units), m), np.nan))
-            else:
-                any_present = True
-                mats.append(_aligned(f, b.unit_codes, codes))
-        return np.concatenate(mats) if any_present else None
+        mats = [get(b) for b in blocks]
+        if all(x is None for x in mats):
+            return None
+        if len(mats) == 1:
+            return mats[0]
+        return np.concatenate([np.full((len(b.units), m), np.nan) if x is None else x for b, x in zip(blocks, mats)])
 
     targets = stacked(lambda b: b.targets)
     stage_points: dict[Stage, np.ndarray] = {}
@@ -178,25 +319,28 @@ def _batch(blocks: Sequence[Block]) -> Batch:
             stage_points[st] = points_matrix(crit, e, targets, block_ids, s.decimals)
     reviews = [stage_points[st] for st in (Stage.SELF, Stage.BLOCK) if st in stage_points]
     if not reviews:
-        reviews = [np.full((len(unit_codes), m), np.nan)]
-    from .rounding import excel_round
-
-    points = excel_round(combine(s.final_policy, reviews, stage_points.get(Stage.OFFICE)), s.decimals)
+        reviews = [np.full((n, m), np.nan)]
+    final = combine(s.final_policy, reviews, stage_points.get(Stage.OFFICE))
+    points = excel_round(final, s.decimals)
+    fallback = np.zeros((n, m), dtype=bool)
+    if len(reviews) > 1 and s.final_policy is FinalPolicy.LAST:
+        # the later review is blank where an earlier one has points: the earlier one is used
+        later = reviews[-1]
+        earlier_present = np.zeros((n, m), dtype=bool)
+        for r in reviews[:-1]:
+            earlier_present |= ~np.isnan(r)
+        fallback = np.isnan(later) & earlier_present
+        if Stage.OFFICE in stage_points:
+            fallback &= np.isnan(stage_points[Stage.OFFICE])
     tot = part_totals(crit, first.groups, s, points)
-    keys = _tie_keys(blocks, codes, points)
+    keys = _tie_keys(blocks, first.criterion_codes, points)
     outcome = rank_blocks(block_ids, tot.total, keys, s.rank_method)
     # every block of a batch shares criteria, caps and the declared maximum (see _scheme_key)
     classes = classify(tot.total, first.nominal_max, first.classes)
     return Batch(
-        blocks, block_ids, unit_codes, stage_points, points, tot.content, tot.bonus, tot.deduction,
-        tot.total, outcome.rank, classes, outcome.ties, outcome.broken_by, offsets,
+        blocks, block_ids, stage_points, points, tot.content, tot.bonus, tot.deduction,
+        tot.total, outcome.rank, classes, outcome.ties, outcome.broken_by, offsets, fallback,
     )
-
-
-def _aligned(frame: pd.DataFrame, rows: list[str], cols: list[str]) -> np.ndarray:
-    if list(frame.index) == rows and list(frame.columns) == cols:
-        return frame.to_numpy(dtype=float)
-    return frame.reindex(index=rows, columns=cols).to_numpy(dtype=float)
 
 
 def _tie_keys(blocks: Sequence[Block], codes: list[str], points: np.ndarray) -> list[tuple[str, np.ndarray]]:
@@ -221,100 +365,59 @@ def _score_group(blocks: Sequence[Block]) -> list[BlockResult]:
     for t in bt.ties:
         ties_by_block.setdefault(t.block, []).append(t)
     out = []
-    codes = blocks[0].criterion_codes
     for i, b in enumerate(blocks):
-        lo = bt.offsets[i]
+        lo = int(bt.offsets[i])
         hi = lo + len(b.units)
-        ucodes = b.unit_codes
-        idx = pd.Index(ucodes, name="unit")
-
-        def frame(a: np.ndarray) -> pd.DataFrame:
-            return pd.DataFrame(a[lo:hi], index=idx, columns=codes)
-
-        tied_with: dict[str, list[str]] = {c: [] for c in ucodes}
-        unresolved: set[str] = set()
-        tie_dicts = []
-        for t in ties_by_block.get(i, []):
-            members = sorted((bt.unit_codes[r] for r in t.rows), key=ucodes.index)
-            for m_ in members:
-                tied_with[m_] = [x for x in members if x != m_]
-            for sub in t.unresolved:
-                unresolved.update(bt.unit_codes[r] for r in sub)
-            tie_dicts.append(_tie_dict(t, bt, members, ucodes))
-        table = pd.DataFrame(
-            {
-                "name": [u.name for u in b.units],
-                "content": bt.content[lo:hi],
-                "bonus": bt.bonus[lo:hi],
-                "deduction": bt.deduction[lo:hi],
-                "total": bt.total[lo:hi],
-                "rank": bt.rank[lo:hi],
-                "place": [place_name(r) for r in bt.rank[lo:hi]],
-                "class": bt.classes[lo:hi],
-                "tied_with": [tied_with[c] for c in ucodes],
-                "broken_by": bt.broken_by[lo:hi],
-                "unresolved": [c in unresolved for c in ucodes],
-            },
-            index=idx,
-        )
-        table["_pos"] = np.arange(len(ucodes))
-        table = table.sort_values(["rank", "_pos"], kind="stable").drop(columns="_pos")
+        sl = slice(lo, hi)
+        local_ties = [
+            TieGroup(t.block, tuple(r - lo for r in t.rows), t.broken_by,
+                     tuple(tuple(r - lo for r in sub) for sub in t.unresolved), t.skipped)
+            for t in ties_by_block.get(i, [])
+        ]
+        rank = bt.rank[sl]
+        order = np.lexsort((np.arange(hi - lo), rank))
         out.append(
             BlockResult(
                 block=b,
-                points=frame(bt.points),
-                stage_points={st: frame(a) for st, a in bt.stage_points.items()},
-                table=table,
-                ties=sorted(tie_dicts, key=lambda d: d["rank"]),
+                point_matrix=bt.points[sl],
+                stage_matrices={st: a[sl] for st, a in bt.stage_points.items()},
+                content=bt.content[sl],
+                bonus=bt.bonus[sl],
+                deduction=bt.deduction[sl],
+                total=bt.total[sl],
+                rank=rank,
+                classes=bt.classes[sl],
+                broken_by=bt.broken_by[sl],
+                order=order,
+                tie_groups=local_ties,
+                fallback=bt.fallback[sl],
             )
         )
     return out
 
 
-def _tie_dict(t: TieGroup, bt: Batch, members: list[str], order: list[str]) -> dict:
-    rank = int(min(bt.rank[r] for r in t.rows))
-    return {
-        "rank": rank,
-        "total": _num(bt.total[t.rows[0]]),
-        "units": members,
-        "resolved": t.resolved,
-        "broken_by": list(t.broken_by),
-        "skipped": list(t.skipped),
-        "unresolved": [sorted((bt.unit_codes[r] for r in sub), key=order.index) for sub in t.unresolved],
-    }
-
-
-def stage_differences(result: BlockResult) -> pd.DataFrame:
-    """Long table of items where the stages differ or the office overrode an entry."""
-    sp = result.stage_points
+def stage_differences(result: BlockResult) -> list[dict]:
+    """Items where the stages differ or the office overrode an entry (one dict per item,
+    in unit then criterion order): unit, criterion, self, block, office, final, change."""
+    b = result.block
+    n, m = len(b.units), len(b.criteria)
+    nan = np.full((n, m), np.nan)
+    sp = {st: result.stage_matrices.get(st, nan) for st in STAGES}
+    stack = np.stack([sp[st] for st in STAGES])
+    present = ~np.isnan(stack)
+    with np.errstate(invalid="ignore"):
+        hi = np.where(present, stack, -np.inf).max(axis=0)
+        lo = np.where(present, stack, np.inf).min(axis=0)
+    differ = (present.sum(axis=0) >= 2) & (hi != lo)
+    mask = differ | present[2]
     rows = []
-    for u in result.block.unit_codes:
-        for c in result.block.criterion_codes:
-            vals = {st: (sp[st].at[u, c] if st in sp else np.nan) for st in STAGES}
-            present = [v for v in vals.values() if not np.isnan(v)]
-            if len(present) < 2 or max(present) == min(present):
-                if np.isnan(vals[Stage.OFFICE]):
-                    continue
-            rows.append(
-                {
-                    "unit": u,
-                    "criterion": c,
-                    "self": vals[Stage.SELF],
-                    "block": vals[Stage.BLOCK],
-                    "office": vals[Stage.OFFICE],
-                    "final": result.points.at[u, c],
-                    "change": _delta(vals[Stage.SELF], result.points.at[u, c]),
-                }
-            )
-    return pd.DataFrame(rows, columns=["unit", "criterion", "self", "block", "office", "final", "change"])
-
-
-def _delta(a: float, b: float) -> float:
-    from .rounding import excel_round_scalar
-
-    if np.isnan(a) or np.isnan(b):
-        return np.nan
-    return excel_round_scalar(b - a, 6)
+    ucodes, ccodes = b.unit_codes, b.criterion_codes
+    final = result.point_matrix
+    for i, j in zip(*np.nonzero(mask)):
+        s_, k_, o_, f_ = sp[Stage.SELF][i, j], sp[Stage.BLOCK][i, j], sp[Stage.OFFICE][i, j], final[i, j]
+        change = np.nan if (np.isnan(s_) or np.isnan(f_)) else float(excel_round(np.array([f_ - s_]), 6)[0])
+        rows.append({"unit": ucodes[i], "criterion": ccodes[j], "self": s_, "block": k_, "office": o_, "final": f_, "change": change})
+    return rows
 
 
 def _num(v):

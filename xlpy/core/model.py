@@ -2,8 +2,10 @@
 
 A :class:`Block` is everything one emulation block (khối/cụm thi đua) agreed
 and entered for one round: settings, member units, the criteria table and the
-scores of each review stage.  Scores are ``pandas.DataFrame`` objects indexed by
-unit code with one column per criterion code; an empty cell is ``NaN``.
+scores of each review stage.  Scores are ``numpy`` arrays, one row per unit
+(in ``Block.units`` order) and one column per criterion (in ``Block.criteria``
+order); an empty cell is ``NaN``.  A ``pandas.DataFrame`` indexed by unit code
+with criterion-code columns is accepted too and converted on construction.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Mapping
+from typing import Any, Mapping
 
-import pandas as pd
+import numpy as np
 
 
 class Kind(str, Enum):
@@ -202,8 +204,14 @@ class Block:
     criteria: tuple[Criterion, ...]
     groups: tuple[Group, ...] = ()
     classes: tuple[ClassBand, ...] = DEFAULT_CLASSES
-    stages: Mapping[Stage, pd.DataFrame] = field(default_factory=dict)
-    targets: pd.DataFrame | None = None  # per-unit targets, overriding Criterion.target
+    stages: Mapping[Stage, np.ndarray] = field(default_factory=dict)
+    targets: np.ndarray | None = None  # per-unit targets, overriding Criterion.target
+
+    def __post_init__(self) -> None:
+        rows, cols = [u.code for u in self.units], [c.code for c in self.criteria]
+        object.__setattr__(self, "stages", {Stage(k): _matrix(v, rows, cols) for k, v in self.stages.items()})
+        if self.targets is not None:
+            object.__setattr__(self, "targets", _matrix(self.targets, rows, cols))
 
     @property
     def unit_codes(self) -> list[str]:
@@ -238,10 +246,20 @@ class Block:
             bonus = min(bonus, self.settings.bonus_cap)
         return content + bonus
 
-    def with_stage(self, stage: Stage, frame: pd.DataFrame) -> "Block":
+    def with_stage(self, stage: Stage, scores: Any) -> "Block":
         stages = dict(self.stages)
-        stages[stage] = frame
+        stages[stage] = scores
         return replace(self, stages=stages)
+
+
+def _matrix(v: Any, rows: list[str], cols: list[str]) -> np.ndarray:
+    """Scores as a float array in block order; a DataFrame (unit × criterion code) is aligned."""
+    if hasattr(v, "reindex"):  # a pandas DataFrame, without importing pandas here
+        v = v.reindex(index=rows, columns=cols)
+    a = np.asarray(v, dtype=float)
+    if a.shape != (len(rows), len(cols)):
+        raise ValueError(f"scores of shape {a.shape}, expected {(len(rows), len(cols))} (units × criteria)")
+    return a
 
 
 def _num(v: float) -> str:

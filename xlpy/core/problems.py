@@ -50,6 +50,7 @@ class Problems:
     def __init__(self, items: Iterable[Problem] = ()):
         self._items: list[Problem] = []
         self._seen: set[Problem] = set()
+        self.error_count = 0
         self.extend(items)
 
     def add(
@@ -63,19 +64,22 @@ class Problems:
         severity: Severity = Severity.ERROR,
     ) -> Problem:
         p = Problem(code, sheet, cell, _show(found), expected, message, severity)
+        self._append(p)
+        return p
+
+    def _append(self, p: Problem) -> None:
         if p not in self._seen:
             self._seen.add(p)
             self._items.append(p)
-        return p
+            if p.is_error:
+                self.error_count += 1
 
     def warn(self, code: str, sheet: str, cell: str, found: object, expected: str, message: str) -> Problem:
         return self.add(code, sheet, cell, found, expected, message, Severity.WARNING)
 
     def extend(self, items: Iterable[Problem]) -> None:
         for p in items:
-            if p not in self._seen:
-                self._seen.add(p)
-                self._items.append(p)
+            self._append(p)
 
     @property
     def errors(self) -> list[Problem]:
@@ -87,7 +91,7 @@ class Problems:
 
     @property
     def has_errors(self) -> bool:
-        return any(p.is_error for p in self._items)
+        return self.error_count > 0
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self._items)
@@ -120,3 +124,15 @@ class InputError(Exception):
         self.problems = problems if isinstance(problems, Problems) else Problems(problems)
         n = len(self.problems.errors)
         super().__init__(summary or f"Sổ tính có {n} lỗi cần sửa trước khi tính.")
+
+
+class UserError(Exception):
+    """Something an officer must fix or wait for (a file, a setting, another program),
+    reported by every door as a Vietnamese message, never as a traceback.
+
+    ``code`` is a stable machine code; ``message`` says what happened and what to do."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        self.message = message
+        super().__init__(message)

@@ -44,15 +44,11 @@ def excel_round(x, digits: int = 0):
     NaN stays NaN.  Returns the same container kind as given (ndarray for array
     input, a pandas object for pandas input, a float for a scalar).
     """
-    try:  # pandas objects keep their index/columns
-        import pandas as pd
-
-        if isinstance(x, (pd.Series, pd.DataFrame)):
-            return x.__class__(excel_round(x.to_numpy(dtype=float), digits), index=x.index, **(
-                {"columns": x.columns} if isinstance(x, pd.DataFrame) else {"name": x.name}
-            ))
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        pass
+    if hasattr(x, "to_numpy") and hasattr(x, "index"):  # pandas objects keep their index/columns
+        values = excel_round(x.to_numpy(dtype=float), digits)
+        if hasattr(x, "columns"):
+            return x.__class__(values, index=x.index, columns=x.columns)
+        return x.__class__(values, index=x.index, name=x.name)
     if np.isscalar(x) or x is None:
         return excel_round_scalar(float(x), digits) if x is not None else None
     a = np.asarray(x, dtype=float)

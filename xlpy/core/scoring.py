@@ -77,12 +77,15 @@ def target_points(a, t, mx: float, block_ids=None) -> np.ndarray:
 
 
 def _group_max(a: np.ndarray, block_ids) -> np.ndarray:
+    """Each row's block maximum (NaN ignored; NaN where the block has no value)."""
     if block_ids is None:
         m = np.nanmax(a) if np.isfinite(a).any() else np.nan
         return np.full(a.shape, m)
-    import pandas as pd
-
-    return pd.Series(a).groupby(np.asarray(block_ids)).transform("max").to_numpy(dtype=float)
+    ids = np.asarray(block_ids)
+    best = np.full(int(ids.max()) + 1 if len(ids) else 0, -np.inf)
+    np.maximum.at(best, ids, np.where(np.isnan(a), -np.inf, a))
+    out = best[ids]
+    return np.where(np.isinf(out), np.nan, out)
 
 
 def points_matrix(

@@ -1,56 +1,36 @@
-"""Award standards and quota compliance (issue 3).
+"""Award standards and quota compliance.
 
 Pure core: :mod:`.quotas` (caps, rounding, trimming), :mod:`.engine` (rule
 evaluation), :mod:`.money` (reward money), :mod:`.history` (consecutive years),
-:mod:`.ruleset` (versioned TOML rule sets).  Thin adapters: :mod:`.sheets`
-(workbook sheets), :mod:`.actions` (``xlpy check``, ``xlpy history import``).
+:mod:`.ruleset` (versioned TOML rule sets).  Thin adapters: :mod:`.inputs`
+(the checks' input from the workbook's rows), :mod:`.sheets` (output sheets),
+:mod:`.actions` (``xlpy check``, ``xlpy history import``).
 
-Worksheet functions and reports call:
-
-- :func:`quota_cap` (``TDKT_QUOTA``), :func:`min_required`, :func:`votes_needed`
-- :func:`eligible` (``TDKT_ELIGIBLE``)
-- :func:`check` (a whole round), :func:`select_rule_set`
-- :func:`reward_amount`, :func:`money_table`, :func:`in_words`
+Names are imported on first use, so ``import xlpy.rules.titles`` stays light.
 """
 
-from .engine import CheckReport, active_rule_set, check, eligible
-from .model import DAT, KHONG_DAT, VUOT, Collective, Discipline, HistoryRecord, Movement, Person, Proposal, RulesInput, Verdict
-from .money import in_words, money_table, reward_amount
-from .quotas import cap_of, meets_ratio, min_required, quota_cap, trim, votes_needed, what_if
-from .ruleset import get_rule_set, load_rule_sets, select_rule_set
-from .settings import RuleSettings
-from .settings import register as _register_settings
+from __future__ import annotations
 
-_register_settings()
+import importlib
+from typing import Any
 
-__all__ = [
-    "DAT",
-    "KHONG_DAT",
-    "VUOT",
-    "CheckReport",
-    "Collective",
-    "Discipline",
-    "HistoryRecord",
-    "Movement",
-    "Person",
-    "Proposal",
-    "RuleSettings",
-    "RulesInput",
-    "Verdict",
-    "active_rule_set",
-    "cap_of",
-    "check",
-    "eligible",
-    "get_rule_set",
-    "in_words",
-    "load_rule_sets",
-    "meets_ratio",
-    "min_required",
-    "money_table",
-    "quota_cap",
-    "reward_amount",
-    "select_rule_set",
-    "trim",
-    "votes_needed",
-    "what_if",
-]
+_EXPORTS = {
+    "CheckReport": "engine", "active_rule_set": "engine", "check": "engine", "eligible": "engine",
+    "DAT": "model", "KHONG_DAT": "model", "VUOT": "model", "Collective": "model", "Discipline": "model",
+    "HistoryRecord": "model", "Movement": "model", "Person": "model", "Proposal": "model", "RulesInput": "model",
+    "Verdict": "model",
+    "in_words": "money", "money_table": "money", "reward_amount": "money",
+    "cap_of": "quotas", "meets_ratio": "quotas", "min_required": "quotas", "quota_cap": "quotas", "trim": "quotas",
+    "votes_needed": "quotas", "what_if": "quotas",
+    "get_rule_set": "ruleset", "load_rule_sets": "ruleset", "select_rule_set": "ruleset",
+    "RuleSettings": "settings",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    mod = _EXPORTS.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'xlpy.rules' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{mod}", __name__), name)

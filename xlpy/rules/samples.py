@@ -1,66 +1,26 @@
-"""Award-rule sheets for the blank workbook and the three sample blocks.
-
-:func:`add_blank_rules_sheets` adds the empty input sheets (headers with
-comments, data-validation lists, Excel tables); :func:`add_rules_sheets` adds
-them filled for a sample (``so-nganh-100``, ``thang-1000``,
-``ty-le-bac-thuong``) and sets the sample's award settings.  The verdicts
-expected for each sample are hand-checked in ``samples/expected/<name>.check.md``.
+"""Award-rule data of the three sample blocks (``so-nganh-100``, ``thang-1000``,
+``ty-le-bac-thuong``): the records of the award sheets and the sample's award
+settings.  The verdicts expected for each sample are hand-checked in
+``samples/expected/<name>.check.md``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from ..book import layout as L
-from ..book.template import input_table_sheet
-from . import sheets as S
-from .settings import LABELS, register
+from ..schema import rules as S
+from .settings import LABELS
 
 D = dt.date
 
 
-def blank_sheet(wb, name: str, columns: Sequence[L.Column], rows: Sequence[Sequence[Any]], blank_rows: int = 15):
-    """An award-rule input sheet, built like every other input sheet."""
-    return input_table_sheet(wb, name, columns, rows, blank_rows=blank_rows)
-
-
-def add_blank_rules_sheets(wb) -> None:
-    """The award-rule input sheets, empty, for a new workbook."""
-    register()
-    for name in S.INPUT_SHEETS:
-        if name not in wb.sheetnames:
-            blank_sheet(wb, name, S.SHEET_COLUMNS[name], [])
-
-
-def set_settings(wb, values: Mapping[str, Any]) -> None:
-    """Write our settings (by attribute) into the settings sheet, adding rows as needed."""
-    ws = wb[L.SETTINGS]
-    rows = {ws.cell(row=i, column=1).value: i for i in range(2, ws.max_row + 1)}
-    for attr, v in values.items():
-        label = LABELS[attr]
-        i = rows.get(label)
-        if i is None:
-            i = ws.max_row + 1
-            ws.cell(row=i, column=1, value=label)
-            rows[label] = i
-        ws.cell(row=i, column=2, value=v)
-
-
-def _rows(columns: Sequence[L.Column], records: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
-    return [[r.get(c.key) for c in columns] for r in records]
-
-
-def add_rules_sheets(wb, sample_name: str) -> None:
-    """Fill the award-rule sheets of sample ``sample_name``."""
-    register()
+def rules_sample(sample_name: str) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """(settings by label, records by sheet name) of a sample's award sheets."""
     data = SAMPLES[sample_name]()
-    set_settings(wb, data.get("settings", {}))
-    for name in S.INPUT_SHEETS:
-        if name in wb.sheetnames:
-            del wb[name]
-        records = data.get(name, [])
-        blank_sheet(wb, name, S.SHEET_COLUMNS[name], _rows(S.SHEET_COLUMNS[name], records), blank_rows=5)
+    settings = {LABELS[attr]: v for attr, v in data.get("settings", {}).items()}
+    tables = {k: v for k, v in data.items() if k != "settings"}
+    return settings, tables
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,0 +1,199 @@
+"""Score sheets (and per-unit targets): a units × criteria grid of entries, checked.
+
+A score sheet has “Mã đơn vị”, “Tên đơn vị” and one column per criterion code.
+The values are read in bulk with numpy; only cells that fail a check (text,
+an Excel error, a negative count, a point above the criterion's maximum…) are
+looked at one by one, each becoming a problem that names its cell.  The result
+is a float matrix in the block's unit and criterion order, NaN where blank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..core.model import Criterion, Kind, Unit
+from ..core.problems import Problems
+from ..schema import core as S
+from ..schema.base import CellReader, cell_ref, check_merged, code_text, fmt_num, header_map, is_blank, match_name, norm
+from .sheet import col_letter
+
+
+@dataclass
+class Entries:
+    sheet: str
+    values: np.ndarray  # units × criteria, NaN = blank
+    columns: dict[str, int] = field(default_factory=dict)  # criterion code -> 0-based column in the sheet
+    rows: dict[str, int] = field(default_factory=dict)  # unit code -> 0-based row in the sheet
+
+    @property
+    def empty(self) -> bool:
+        return not np.isfinite(self.values).any()
+
+    def addr(self, unit: str, criterion: str) -> str:
+        return cell_ref(self.rows[unit], self.columns[criterion])
+
+
+def limits(c: Criterion, targets: bool) -> tuple[float | None, float | None, bool, bool, str]:
+    """(minimum, maximum, positive, integer, what) an entry of ``c`` must respect."""
+    if targets:
+        return None, None, True, False, f"chỉ tiêu của tiêu chí “{c.code}”"
+    if c.kind in (Kind.POINTS, Kind.BONUS) or (c.kind is Kind.DEDUCTION and c.per_event is None):
+        return 0.0, c.max_points, False, False, f"điểm tiêu chí “{c.code}”"
+    if c.kind in (Kind.COUNT, Kind.DEDUCTION):
+        return 0.0, None, False, True, f"số lần của tiêu chí “{c.code}”"
+    return 0.0, None, False, False, f"giá trị thực hiện của tiêu chí “{c.code}”"
+
+
+def read_entries(
+    grid: Sequence[Sequence[Any]] | None,
+    sheet: str,
+    units: Sequence[Unit],
+    criteria: Sequence[Criterion],
+    problems: Problems,
+    *,
+    merged: Sequence[tuple[int, int, int, int]] = (),
+    targets: bool = False,
+    allowed: set[str] | None = None,
+    broken: set[str] = frozenset(),  # type: ignore[assignment]
+) -> Entries | None:
+    """The entries of one score sheet (or the per-unit targets sheet, ``targets=True``).
+
+    Every criterion needs its column and every unit its row (``targets``: only the
+    criteria in ``allowed``, and only the rows present).  Columns of criteria whose own
+    definition is in error (``broken``) are skipped quietly: that error is already
+    reported once, on the criteria sheet."""
+    grid = grid or []
+    header = list(grid[0]) if grid else []
+    key_pos = header_map(header, S.STAGE_KEYS, sheet, problems)
+    by_norm = {norm(c.code): c for c in criteria}
+    key_cols = set(key_pos.values())
+    crit_cols: dict[str, int] = {}
+    rd = CellReader(sheet, problems)
+    for j, h in enumerate(header):
+        if j in key_cols or is_blank(h):
+            continue
+        text = rd.text(h, cell_ref(0, j)) or ""
+        code = code_text(text)
+        if norm(code) in {norm(b) for b in broken}:
+            continue
+        c = by_norm.get(norm(code))
+        if c is None:
+            if match_name(text, [x.header for x in S.STAGE_KEYS]).lookalike:
+                continue  # reported by header_map
+            problems.add("unknown_criterion", sheet, cell_ref(0, j), code, "mã một tiêu chí trong trang Tiêu chí",
+                         f"Cột “{code}” không phải mã tiêu chí nào. Sửa tiêu đề cột hoặc thêm tiêu chí vào trang Tiêu chí.")
+        elif allowed is not None and c.code not in allowed:
+            problems.add("target_not_applicable", sheet, cell_ref(0, j), code, "tiêu chí loại Tỷ lệ hoặc Chỉ tiêu",
+                         f"Tiêu chí “{code}” không tính theo chỉ tiêu; bỏ cột này khỏi trang {sheet}.")
+        elif c.code in crit_cols:
+            problems.add("duplicate_column", sheet, cell_ref(0, j), code, "mỗi tiêu chí một cột",
+                         f"Cột tiêu chí “{code}” xuất hiện hai lần (cột {col_letter(crit_cols[c.code] + 1)} và {col_letter(j + 1)}).")
+        else:
+            crit_cols[c.code] = j
+    if "code" not in key_pos:
+        problems.add("missing_column", sheet, "A1", header[0] if header else None, "cột “Mã đơn vị”",
+                     f"Trang “{sheet}” thiếu cột “Mã đơn vị” ở dòng 1.")
+        return None
+    code_col = key_pos["code"]
+    check_merged(sheet, merged, problems, first_row=0, cols=[code_col, *crit_cols.values()])
+    expected = [c for c in criteria if (allowed is None or c.code in allowed) and c.code not in broken]
+    if not targets:
+        for c in expected:
+            if c.code not in crit_cols:
+                problems.add("missing_column", sheet, f"{col_letter(len(header) + 1)}1", "(không có)", f"cột tiêu chí “{c.code}”",
+                             f"Trang “{sheet}” thiếu cột tiêu chí “{c.code}” ({c.name}): mọi tiêu chí phải có cột ở trang chấm điểm, "
+                             f"xlpy không lấy điểm ở trang khác thay vào. Chạy “Tạo bảng chấm” hoặc thêm cột có tiêu đề “{c.code}”.")
+
+    unit_index = {norm(u.code): i for i, u in enumerate(units)}
+    crit_index = {c.code: k for k, c in enumerate(criteria)}
+    n, m = len(units), len(criteria)
+    out = np.full((n, m), np.nan)
+    rows: dict[str, int] = {}
+    cols_k = [(crit_index[code], j, code) for code, j in crit_cols.items()]
+    # gather the data rows: (grid row, unit position or None)
+    data_rows: list[int] = []
+    data_units: list[int | None] = []
+    for i in range(1, len(grid)):
+        r = grid[i]
+        raw_code = r[code_col] if code_col < len(r) else None
+        if is_blank(raw_code) and all(j >= len(r) or is_blank(r[j]) for _k, j, _c in cols_k):
+            continue
+        code = rd.text(raw_code, cell_ref(i, code_col)) if not is_blank(raw_code) else ""
+        u = unit_index.get(norm(code_text(code)))
+        if u is None:
+            problems.add("unknown_unit", sheet, cell_ref(i, code_col), code, "mã một đơn vị trong trang Đơn vị",
+                         f"Mã đơn vị “{code or ''}” không có trong trang Đơn vị. Sửa mã hoặc thêm đơn vị.")
+        elif units[u].code in rows:
+            problems.add("duplicate_unit", sheet, cell_ref(i, code_col), units[u].code, "mỗi đơn vị một dòng",
+                         f"Đơn vị “{units[u].code}” có hai dòng (dòng đầu ở ô {cell_ref(rows[units[u].code], code_col)}).")
+            u = None
+        else:
+            rows[units[u].code] = i
+        data_rows.append(i)
+        data_units.append(u)
+    if not targets:
+        for u in units:
+            if u.code not in rows:
+                problems.add("missing_unit_row", sheet, "A2", u.code, f"một dòng cho đơn vị “{u.code}”",
+                             f"Trang “{sheet}” chưa có dòng nào cho đơn vị “{u.code}” ({u.name}). Thêm dòng với mã này "
+                             "(hoặc chạy “Tạo bảng chấm”).")
+    if not cols_k or not data_rows:
+        return Entries(sheet, out, crit_cols, rows)
+    # bulk conversion: one object grid of the criterion columns, then float where possible
+    width = max(j for _k, j, _c in cols_k) + 1
+    block = [list(grid[i][:width]) + [""] * (width - len(grid[i][:width])) for i in data_rows]
+    obj = np.array(block, dtype=object)[:, [j for _k, j, _c in cols_k]]
+    blank = (obj == "") | np.equal(obj, None)
+    types = np.frompyfunc(type, 1, 1)(obj)
+    numeric = (types == float) | (types == int)
+    bad = ~blank & ~numeric
+    vals = np.full(obj.shape, np.nan)
+    vals[numeric] = obj[numeric].astype(float)
+    for a, b in zip(*np.nonzero(bad)):  # text, dates, booleans, error cells: one problem each
+        _k, j, code = cols_k[b]
+        c = criteria[_k]
+        lo, hi, pos, integer, what = limits(c, targets)
+        v = obj[a, b]
+        if isinstance(v, (dt.date, dt.datetime)):
+            v = v.strftime("%d/%m/%Y")
+        rd.number(v, cell_ref(data_rows[a], j), what, minimum=lo, maximum=hi, positive=pos, integer=integer)
+    with np.errstate(invalid="ignore"):
+        for b, (_k, j, code) in enumerate(cols_k):
+            c = criteria[_k]
+            lo, hi, pos, integer, what = limits(c, targets)
+            col = vals[:, b]
+            wrong = np.zeros(len(col), dtype=bool)
+            if pos:
+                wrong |= col <= 0
+            if lo is not None:
+                wrong |= col < lo
+            if hi is not None:
+                wrong |= col > hi
+            if integer:
+                wrong |= np.isfinite(col) & (col != np.floor(col))
+            wrong |= np.isinf(col)
+            for a in np.flatnonzero(wrong):
+                rd.number(float(col[a]), cell_ref(data_rows[a], j), what, minimum=lo, maximum=hi, positive=pos, integer=integer)
+                col[a] = np.nan
+    ks = [k for k, _j, _c in cols_k]
+    for a, u in enumerate(data_units):
+        if u is not None:
+            out[u, ks] = vals[a]
+    return Entries(sheet, out, crit_cols, rows)
+
+
+def describe_cells(cells: list[tuple[str, str]], limit: int = 12) -> str:
+    """“SNV: 03, 07; STC: 01” for (unit, criterion) pairs, grouped by unit."""
+    by: dict[str, list[str]] = {}
+    for u, c in cells:
+        by.setdefault(u, []).append(c)
+    parts = [f"{u}: {', '.join(cs)}" for u, cs in by.items()]
+    more = f" và {len(parts) - limit} đơn vị khác" if len(parts) > limit else ""
+    return "; ".join(parts[:limit]) + more
+
+
+__all__ = ["Entries", "describe_cells", "fmt_num", "read_entries"]

@@ -1,0 +1,421 @@
+"""The workbook file as an OOXML package: opened safely, read part by part, written surgically.
+
+An officer's workbook travels by e-mail between units, so xlpy treats every
+file as untrusted data:
+
+* :func:`open_package` first says what the file *is* (an empty or truncated
+  file, a Word document renamed ``.xlsx``, an encrypted workbook, an ``.xls``,
+  an ``.ods``…) and refuses anything that is not a readable Excel package with
+  a Vietnamese :class:`BookFileError` saying what to do;
+* it checks the size and compression ratio of every part *before* anything is
+  expanded, and refuses XML that declares a document type (entity expansion
+  is never used by Excel, and is how XML bombs work);
+* :meth:`Package.write` replaces only the parts xlpy changes and copies every
+  other part's compressed bytes unchanged, so whatever Excel wrote and xlpy
+  does not understand comes out byte-for-byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import struct
+import time
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Mapping
+
+from ..core.problems import UserError
+
+# ---- limits (checked on the zip directory, before any part is expanded) -------------
+MAX_PART = 512 * 1024 * 1024  # one part, uncompressed
+MAX_TOTAL = 2 * 1024 * 1024 * 1024  # all parts, uncompressed
+MAX_RATIO = 250  # uncompressed / compressed, for parts over RATIO_FLOOR
+RATIO_FLOOR = 4 * 1024 * 1024
+MAX_PARTS = 20_000
+MAX_FILE = 512 * 1024 * 1024  # the file itself
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+
+REL_OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+REL_STRICT_DOC = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+
+FIX_BACKUP = "Mở bản sao lưu (tệp .bak.xlsx cạnh sổ tính, nếu có) hoặc xin đơn vị gửi lại tệp."
+FIX_SAVE_AS = "Mở tệp trong Excel và chọn Lưu dưới dạng (Save As) → “Sổ làm việc Excel (*.xlsx)”, rồi chạy lại với tệp .xlsx."
+
+
+class BookFileError(UserError):
+    """The file is not a workbook xlpy can read.  ``message`` is Vietnamese and says what to do."""
+
+    def __init__(self, code: str, path: Path | str, what: str, fix: str):
+        self.path = Path(path)
+        self.what = what
+        self.fix = fix
+        super().__init__(code, f"Tệp “{self.path.name}”: {what}. {fix}")
+
+
+# ---------------------------------------------------------------------------------------
+# what is this file?
+
+
+def sniff(path: Path) -> None:
+    """Raise :class:`BookFileError` unless ``path`` looks like a zip package; says what it is instead."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except IsADirectoryError:
+        raise BookFileError("not_a_file", path, "đây là một thư mục, không phải sổ tính", "Chọn tệp .xlsx bên trong thư mục.") from None
+    except PermissionError:
+        raise BookFileError("no_access", path, "không có quyền đọc tệp", "Kiểm tra quyền truy cập tệp (hoặc đóng chương trình đang khóa tệp) rồi chạy lại.") from None
+    if size == 0:
+        raise BookFileError("empty_file", path, "tệp rỗng (0 byte), có thể do lưu hoặc tải về chưa xong", FIX_BACKUP)
+    if head.startswith(ZIP_MAGIC):
+        return
+    if head.startswith(EMPTY_ZIP_MAGIC):
+        raise BookFileError("empty_zip", path, "tệp nén rỗng, không chứa sổ tính", FIX_BACKUP)
+    if head == OLE_MAGIC:
+        raise _ole_error(path)
+    low = head.lower()
+    if low.startswith(b"%pdf"):
+        raise BookFileError("pdf_file", path, "đây là tệp PDF, không phải sổ tính Excel", "Dùng tệp Excel gốc (.xlsx) thay cho bản PDF.")
+    if low.lstrip().startswith((b"<?xml", b"<html", b"<!doc", b"<table", b"\xef\xbb\xbf<")):
+        raise BookFileError("xml_or_html", path, "đây là tệp XML/HTML (kiểu “Excel 2003 XML” hoặc trang web đổi tên), không phải sổ tính .xlsx", FIX_SAVE_AS)
+    raise BookFileError("not_a_workbook", path, "không phải sổ tính Excel (.xlsx): nội dung tệp không đúng định dạng", FIX_SAVE_AS)
+
+
+def _ole_error(path: Path) -> BookFileError:
+    """An OLE2 compound file: an encrypted workbook, an old .xls, or a Word/other Office file."""
+    names: set[str] = set()
+    try:
+        import olefile
+
+        with olefile.OleFileIO(str(path)) as ole:
+            names = {"/".join(e).casefold() for e in ole.listdir(streams=True, storages=True)}
+    except Exception:  # noqa: BLE001 - an unreadable compound file is reported as such below
+        pass
+    if "encryptedpackage" in names or "encryptioninfo" in names:
+        return BookFileError("encrypted", path, "sổ tính được đặt mật khẩu (mã hóa), xlpy không đọc được",
+                             "Mở tệp trong Excel, bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu: để trống), lưu lại rồi chạy lại.")
+    if "workbook" in names or "book" in names:
+        return BookFileError("xls_file", path, "đây là sổ tính Excel 97–2003 (.xls), xlpy chỉ đọc định dạng .xlsx", FIX_SAVE_AS)
+    if "worddocument" in names:
+        return BookFileError("word_file", path, "đây là văn bản Word (.doc), không phải sổ tính", "Chọn đúng tệp sổ tính Excel (.xlsx) của khối.")
+    return BookFileError("ole_file", path, "đây là tệp Office kiểu cũ (OLE), không phải sổ tính .xlsx", FIX_SAVE_AS)
+
+
+# ---------------------------------------------------------------------------------------
+# reading
+
+
+@dataclass(frozen=True)
+class SheetRef:
+    name: str
+    sheet_id: int
+    rid: str
+    part: str  # "xl/worksheets/sheet1.xml"
+    state: str = "visible"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the file was when it was read: a write refuses to replace anything else."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+class Package:
+    """A workbook package opened for reading (the file handle stays open until :meth:`close`)."""
+
+    def __init__(self, path: Path, data: bytes, mtime_ns: int = 0):
+        self.path = path
+        self._data = data
+        self.identity = Identity(len(data), mtime_ns, hashlib.sha256(data).hexdigest())
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            raise BookFileError("corrupt_zip", path, "tệp bị hỏng (cấu trúc nén không đọc được, có thể tệp bị cắt cụt khi gửi hoặc tải)", FIX_BACKUP) from None
+        self.infos: dict[str, zipfile.ZipInfo] = {}
+        self._check_limits()
+        self._check_kind()
+        self.workbook_part = self._workbook_part()
+        self.sheets = self._sheets()
+
+    @property
+    def data(self) -> bytes:
+        """The whole file as read (for raw copying and the backup)."""
+        return self._data
+
+    # ---- checks ------------------------------------------------------------------
+    def _check_limits(self) -> None:
+        infos = self.zip.infolist()
+        if len(infos) > MAX_PARTS:
+            raise BookFileError("too_many_parts", self.path, f"tệp có {len(infos):,} phần, quá nhiều cho một sổ tính".replace(",", "."), FIX_BACKUP)
+        total = 0
+        for i in infos:
+            if i.flag_bits & 0x1:
+                raise BookFileError("encrypted", self.path, "một phần của tệp được mã hóa", FIX_BACKUP)
+            if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise BookFileError("bad_compression", self.path, f"phần “{i.filename}” dùng kiểu nén Excel không dùng", FIX_BACKUP)
+            total += i.file_size
+            big = i.file_size > MAX_PART
+            ratio = i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1)
+            if big or ratio or total > MAX_TOTAL:
+                raise BookFileError(
+                    "zip_bomb", self.path,
+                    f"phần “{i.filename}” khi giải nén lớn bất thường ({_mb(i.file_size)} từ {_mb(i.compress_size)}); "
+                    "xlpy không mở để bảo vệ máy (có thể là tệp độc hại)",
+                    "Không mở tệp này; xin đơn vị gửi lại tệp .xlsx lưu từ Excel.",
+                )
+            self.infos[i.filename] = i
+
+    def _check_kind(self) -> None:
+        names = self.infos
+        if "mimetype" in names:
+            kind = self._read_raw("mimetype", 200).decode("ascii", "replace").strip()
+            if "opendocument.spreadsheet" in kind:
+                raise BookFileError("ods_file", self.path, "đây là bảng tính OpenDocument (.ods), xlpy chỉ đọc .xlsx", FIX_SAVE_AS)
+            raise BookFileError("odf_file", self.path, "đây là tài liệu OpenDocument, không phải sổ tính .xlsx", FIX_SAVE_AS)
+        if "word/document.xml" in names:
+            raise BookFileError("word_file", self.path, "đây là văn bản Word (.docx) đổi tên thành sổ tính", "Chọn đúng tệp sổ tính Excel (.xlsx) của khối.")
+        if "ppt/presentation.xml" in names:
+            raise BookFileError("powerpoint_file", self.path, "đây là bài trình chiếu PowerPoint đổi tên thành sổ tính", "Chọn đúng tệp sổ tính Excel (.xlsx) của khối.")
+        if "[Content_Types].xml" not in names:
+            raise BookFileError("not_ooxml", self.path, "tệp nén không phải sổ tính Excel (thiếu phần [Content_Types].xml)", FIX_SAVE_AS)
+        for name, info in names.items():
+            if name.endswith((".xml", ".rels")) and info.file_size:
+                head = self._read_raw(name, 1024)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise BookFileError(
+                        "xml_doctype", self.path,
+                        f"phần “{name}” khai báo DOCTYPE/ENTITY (Excel không bao giờ ghi như vậy; đây là dấu hiệu tệp độc hại)",
+                        "Không mở tệp này; xin đơn vị gửi lại tệp .xlsx lưu từ Excel.",
+                    )
+
+    def _workbook_part(self) -> str:
+        rels = self.text("_rels/.rels") if "_rels/.rels" in self.infos else ""
+        for m in re.finditer(r"<Relationship\b[^>]*>", rels):
+            tag = m.group(0)
+            if _attr(tag, "Type") in (REL_OFFICE_DOC, REL_STRICT_DOC):
+                target = _attr(tag, "Target").lstrip("/")
+                if target in self.infos:
+                    return target
+        raise BookFileError("no_workbook_part", self.path, "tệp nén không chứa sổ tính (thiếu phần workbook)", FIX_BACKUP)
+
+    def _sheets(self) -> list[SheetRef]:
+        wb = self.text(self.workbook_part)
+        rels = self.rels(self.workbook_part)
+        out = []
+        for m in re.finditer(r"<(?:\w+:)?sheet\b[^>]*/?>", wb):
+            tag = m.group(0)
+            rid = _attr(tag, "r:id") or _attr_ns_any(tag, "id")
+            name = unescape_attr(_attr(tag, "name"))
+            # every <sheet> counts for positions (localSheetId), even one whose part is missing
+            out.append(SheetRef(name, int(_attr(tag, "sheetId") or 0), rid, rels.get(rid, ""), _attr(tag, "state") or "visible"))
+        return out
+
+    # ---- parts -------------------------------------------------------------------
+    def _read_raw(self, name: str, limit: int | None = None) -> bytes:
+        try:
+            with self.zip.open(name) as fh:
+                return fh.read(limit) if limit else fh.read()
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as e:
+            raise BookFileError("corrupt_part", self.path, f"tệp bị hỏng: không giải nén được phần “{name}” ({type(e).__name__})", FIX_BACKUP) from None
+
+    def read(self, name: str) -> bytes:
+        return self._read_raw(name)
+
+    def text(self, name: str) -> str:
+        return self.read(name).decode("utf-8", "replace")
+
+    def has(self, name: str) -> bool:
+        return name in self.infos
+
+    def rels(self, part: str) -> dict[str, str]:
+        """Relationship id → target part (resolved to a package path) of ``part``."""
+        rp = rels_part(part)
+        if rp not in self.infos:
+            return {}
+        out = {}
+        for m in re.finditer(r"<Relationship\b[^>]*>", self.text(rp)):
+            tag = m.group(0)
+            if _attr(tag, "TargetMode") == "External":
+                continue
+            out[_attr(tag, "Id")] = resolve(part, unescape_attr(_attr(tag, "Target")))
+        return out
+
+    def sheet(self, name: str) -> SheetRef | None:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        return None
+
+    def close(self) -> None:
+        self.zip.close()
+
+    # ---- writing -----------------------------------------------------------------
+    def write(self, out: BinaryIO, changes: Mapping[str, bytes | None], *, level: int = 6) -> None:
+        """Write the package to ``out``: parts in ``changes`` replaced (``None`` removes,
+        a new name is added at the end), every other part copied as its original
+        compressed bytes, in the original order."""
+        w = _ZipWriter(out)
+        done = set()
+        for info in self.zip.infolist():
+            name = info.filename
+            if name in changes:
+                done.add(name)
+                if changes[name] is not None:
+                    w.add(name, changes[name], level)  # type: ignore[arg-type]
+                continue
+            w.copy(info, self._data)
+        for name, data in changes.items():
+            if name not in done and data is not None:
+                w.add(name, data, level)
+        w.close()
+
+
+def open_package(path: str | os.PathLike) -> Package:
+    """Open a workbook file for reading, or raise :class:`BookFileError` saying why not."""
+    p = Path(path)
+    if not p.exists():
+        raise BookFileError("missing_file", p, "không tìm thấy tệp", "Kiểm tra đường dẫn và tên tệp.")
+    sniff(p)
+    if p.stat().st_size > MAX_FILE:
+        raise BookFileError("file_too_large", p, f"tệp lớn bất thường ({_mb(p.stat().st_size)}) cho một sổ tính thi đua", FIX_BACKUP)
+    try:
+        mtime = p.stat().st_mtime_ns
+        data = p.read_bytes()
+    except OSError as e:
+        raise BookFileError("no_access", p, f"không đọc được tệp ({e.strerror or e})", "Đóng chương trình đang khóa tệp hoặc kiểm tra quyền truy cập, rồi chạy lại.") from None
+    return Package(p, data, mtime)
+
+
+# ---------------------------------------------------------------------------------------
+# small XML helpers (string level: parts xlpy does not own are never re-serialised)
+
+
+def _attr(tag: str, name: str) -> str:
+    m = re.search(r'(?:^|\s)' + re.escape(name) + r'\s*=\s*("([^"]*)"|\'([^\']*)\')', tag)
+    if not m:
+        return ""
+    return m.group(2) if m.group(2) is not None else m.group(3)
+
+
+def _attr_ns_any(tag: str, local: str) -> str:
+    m = re.search(r'\s\w+:' + re.escape(local) + r'\s*=\s*"([^"]*)"', tag)
+    return m.group(1) if m else ""
+
+
+_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
+
+
+def unescape_attr(s: str) -> str:
+    if "&" not in s:
+        return s
+
+    def sub(m: re.Match) -> str:
+        t = m.group(0)
+        if t in _ENTITIES:
+            return _ENTITIES[t]
+        if t.startswith("&#x"):
+            return chr(int(t[3:-1], 16))
+        if t.startswith("&#"):
+            return chr(int(t[2:-1]))
+        return t
+
+    return re.sub(r"&(?:#x[0-9A-Fa-f]+|#\d+|\w+);", sub, s)
+
+
+def rels_part(part: str) -> str:
+    d, _, f = part.rpartition("/")
+    return f"{d}/_rels/{f}.rels" if d else f"_rels/{f}.rels"
+
+
+def resolve(source_part: str, target: str) -> str:
+    """A relationship target relative to the source part's folder, as a package path."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    base = source_part.rpartition("/")[0].split("/") if "/" in source_part else []
+    for seg in target.split("/"):
+        if seg == "..":
+            if base:
+                base.pop()
+        elif seg and seg != ".":
+            base.append(seg)
+    return "/".join(base)
+
+
+def relative(source_part: str, target_part: str) -> str:
+    """The relative Target for a relationship from ``source_part`` to ``target_part``."""
+    src = source_part.rpartition("/")[0].split("/") if "/" in source_part else []
+    dst = target_part.split("/")
+    i = 0
+    while i < len(src) and i < len(dst) - 1 and src[i] == dst[i]:
+        i += 1
+    return "/".join([".."] * (len(src) - i) + dst[i:])
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+# ---------------------------------------------------------------------------------------
+# a minimal zip writer that can copy an entry's compressed bytes unchanged
+
+
+class _ZipWriter:
+    def __init__(self, out: BinaryIO):
+        self.out = out
+        self.central: list[bytes] = []
+        self.offset = 0
+        t = time.localtime()
+        self.dostime = (t.tm_hour << 11) | (t.tm_min << 5) | (t.tm_sec // 2)
+        self.dosdate = ((max(t.tm_year, 1980) - 1980) << 9) | (t.tm_mon << 5) | t.tm_mday
+
+    def _entry(self, name: str, method: int, crc: int, csize: int, usize: int, dostime: int, dosdate: int,
+               flags: int, payload: bytes | memoryview, ext_attr: int = 0) -> None:
+        fname = name.encode("utf-8")
+        flags = (flags & 0x0806) | (0x800 if not name.isascii() else 0)  # keep deflate options, no data descriptor
+        if csize >= 0xFFFFFFFF or usize >= 0xFFFFFFFF or self.offset >= 0xFFFFFFFF:
+            raise OSError("part too large for a workbook package")
+        local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, method, dostime, dosdate, crc, csize, usize, len(fname), 0)
+        self.out.write(local)
+        self.out.write(fname)
+        self.out.write(payload)
+        self.central.append(
+            struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, method, dostime, dosdate, crc, csize, usize,
+                        len(fname), 0, 0, 0, 0, ext_attr, self.offset) + fname
+        )
+        self.offset += len(local) + len(fname) + len(payload)
+
+    def copy(self, info: zipfile.ZipInfo, data: bytes) -> None:
+        """Copy an entry's compressed bytes as they are (read through the local header)."""
+        off = info.header_offset
+        if data[off:off + 4] != b"PK\x03\x04":
+            raise OSError(f"bad local header for {info.filename}")
+        nlen, xlen = struct.unpack_from("<2H", data, off + 26)
+        start = off + 30 + nlen + xlen
+        payload = memoryview(data)[start:start + info.compress_size]
+        dt = info.date_time
+        dostime = (dt[3] << 11) | (dt[4] << 5) | (dt[5] // 2)
+        dosdate = ((dt[0] - 1980) << 9) | (dt[1] << 5) | dt[2]
+        self._entry(info.filename, info.compress_type, info.CRC, info.compress_size, info.file_size, dostime, dosdate,
+                    info.flag_bits, payload, info.external_attr)
+
+    def add(self, name: str, data: bytes, level: int = 6) -> None:
+        comp = zlib.compressobj(level, zlib.DEFLATED, -15)
+        payload = comp.compress(data) + comp.flush()
+        self._entry(name, zipfile.ZIP_DEFLATED, zlib.crc32(data), len(payload), len(data), self.dostime, self.dosdate, 0, payload)
+
+    def close(self) -> None:
+        cd = b"".join(self.central)
+        self.out.write(cd)
+        self.out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(self.central), len(self.central), len(cd), self.offset, 0))

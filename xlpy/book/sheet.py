@@ -1,0 +1,343 @@
+"""An output sheet as data, and its SpreadsheetML: cells, print setup, table and chart.
+
+:class:`OutputSheet` is what every feature hands to a :class:`~xlpy.book.io.Book`
+to write; :func:`worksheet_xml` turns it into a worksheet part directly (no
+spreadsheet library: this is the hot path of every compute).  Text is always
+written as an inline string cell, so a cell typed ``=HYPERLINK(…)`` in an
+input sheet comes out as that text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import styles as S
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+@dataclass
+class Chart:
+    """A bar chart of one value column, labelled by another, over the data rows."""
+
+    title: str
+    label_col: int  # 0-based column of the category labels (unit names)
+    value_col: int  # 0-based column of the values (totals)
+    value_title: str = "Điểm"
+    number_format: str = "0.00"
+
+
+@dataclass
+class OutputSheet:
+    """A sheet xlpy owns and rebuilds whole."""
+
+    name: str
+    header: list[str]
+    rows: list[list[Any]]
+    widths: dict[int, float] = field(default_factory=dict)  # column index (0-based) -> width
+    formats: dict[int, str] = field(default_factory=dict)  # column index -> number format
+    wrap: set[int] = field(default_factory=set)  # columns whose text wraps
+    title: str | None = None  # optional title line above the table (header then moves down)
+    notes: list[str] = field(default_factory=list)  # lines written below the table
+    table: bool = True  # make it an Excel table
+    chart: Chart | None = None
+    landscape: bool | None = None  # None: landscape when the table is wide
+    input: bool = False  # an input sheet xlpy creates for the officer to fill (pale yellow cells)
+
+    @property
+    def tab_color(self) -> str:
+        return "F9A825" if self.input else "2E7D32"
+
+    @property
+    def header_row(self) -> int:
+        return 3 if self.title else 1
+
+    @property
+    def ncols(self) -> int:
+        return max(len(self.header), max((len(r) for r in self.rows), default=0), 1)
+
+    @property
+    def last_data_row(self) -> int:
+        return self.header_row + max(len(self.rows), 1)
+
+    @property
+    def notes_row(self) -> int:
+        return self.last_data_row + 2
+
+    @property
+    def is_landscape(self) -> bool:
+        if self.landscape is not None:
+            return self.landscape
+        return sum(self.widths.get(j, 14) for j in range(self.ncols)) > 110
+
+    @property
+    def has_table(self) -> bool:
+        return bool(self.table and self.header and len(set(self.header)) == len(self.header))
+
+
+# ---------------------------------------------------------------------------------------
+# cell text
+
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def text_xml(s: str) -> str:
+    """Text for a ``<t>`` element: XML-escaped; characters XML cannot carry and literal
+    ``_xHHHH_`` sequences escaped the way Excel does (``_x000B_``, ``_x005F_x…``)."""
+    if "_x" in s:
+        s = _ESCAPE_LIKE.sub(r"_x005F_\1", s)
+    if _ILLEGAL.search(s):
+        s = _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", s)
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def attr_xml(s: str) -> str:
+    return text_xml(s).replace('"', "&quot;")
+
+
+def col_letter(n: int) -> str:
+    """Excel column letters of a 1-based column number (1 → A, 27 → AA)."""
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+_EPOCH_1900 = dt.datetime(1899, 12, 30)
+_EPOCH_1904 = dt.datetime(1904, 1, 1)
+
+
+def serial(v: dt.date | dt.datetime, date1904: bool = False) -> float:
+    if not isinstance(v, dt.datetime):
+        v = dt.datetime(v.year, v.month, v.day)
+    d = v - (_EPOCH_1904 if date1904 else _EPOCH_1900)
+    return d.days + d.seconds / 86400
+
+
+def _plain(v: Any) -> Any:
+    if v is None:
+        return None
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        try:
+            v = v.item()  # numpy scalar
+        except (TypeError, ValueError):
+            pass
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    if isinstance(v, (list, tuple)):
+        return ", ".join(str(x) for x in v)
+    return v
+
+
+# ---------------------------------------------------------------------------------------
+# the worksheet part
+
+
+@dataclass
+class Written:
+    """What :func:`worksheet_xml` produced besides the XML: what the package must add."""
+
+    xml: str
+    table_ref: str | None = None
+    print_titles: str | None = None
+    chart_rows: tuple[int, int] | None = None  # first and last data row (1-based) the chart covers
+
+
+def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = False,
+                  table_rid: str | None = None, drawing_rid: str | None = None) -> Written:
+    ncols = out.ncols
+    hr = out.header_row
+    letters = [col_letter(j + 1) for j in range(ncols)]
+    x_title = styles.xf(S.TITLE)
+    x_head = styles.xf(S.HEADER)
+    x_note = styles.xf(S.NOTE)
+    date_fmt = "dd/mm/yyyy"
+    body = S.input_cell if out.input else S.body
+    x_body = [styles.xf(body(out.formats.get(j), j in out.wrap)) for j in range(ncols)]
+    x_date = styles.xf(body(date_fmt))
+    rows: list[str] = []
+    ap = rows.append
+    if out.title:
+        ap(f'<row r="1"><c r="A1" s="{x_title}" t="inlineStr"><is><t xml:space="preserve">{text_xml(out.title)}</t></is></c></row>')
+    head_cells = "".join(
+        f'<c r="{letters[j]}{hr}" s="{x_head}" t="inlineStr"><is><t xml:space="preserve">{text_xml(str(h))}</t></is></c>'
+        for j, h in enumerate(out.header)
+    )
+    ap(f'<row r="{hr}">{head_cells}</row>')
+    r = hr
+    for data in out.rows:
+        r += 1
+        cells = []
+        for j in range(ncols):
+            v = _plain(data[j]) if j < len(data) else None
+            ref = f"{letters[j]}{r}"
+            s = x_body[j]
+            if v is None or v == "":
+                cells.append(f'<c r="{ref}" s="{s}"/>')
+            elif isinstance(v, str):
+                cells.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{text_xml(v)}</t></is></c>')
+            elif isinstance(v, bool):
+                cells.append(f'<c r="{ref}" s="{s}" t="b"><v>{int(v)}</v></c>')
+            elif isinstance(v, (int, float)):
+                cells.append(f'<c r="{ref}" s="{s}"><v>{v!r}</v></c>' if isinstance(v, float) else f'<c r="{ref}" s="{s}"><v>{v}</v></c>')
+            elif isinstance(v, (dt.date, dt.datetime)):
+                sd = s if j in out.formats else x_date
+                cells.append(f'<c r="{ref}" s="{sd}"><v>{serial(v, date1904)!r}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{text_xml(str(v))}</t></is></c>')
+        ap(f'<row r="{r}">{"".join(cells)}</row>')
+    if not out.rows:  # a table needs one data row; keep the body styled
+        r += 1
+        ap(f'<row r="{r}">' + "".join(f'<c r="{letters[j]}{r}" s="{x_body[j]}"/>' for j in range(ncols)) + "</row>")
+    last = r
+    nr = out.notes_row
+    for i, line in enumerate(out.notes):
+        ap(f'<row r="{nr + i}"><c r="A{nr + i}" s="{x_note}" t="inlineStr"><is><t xml:space="preserve">{text_xml(line)}</t></is></c></row>')
+    end_row = max(last, nr + len(out.notes) - 1)
+    dim = f"A1:{letters[-1]}{end_row}"
+
+    cols = "".join(
+        f'<col min="{j + 1}" max="{j + 1}" width="{out.widths.get(j, 14)}" customWidth="1"/>' for j in range(ncols)
+    )
+    landscape = out.is_landscape
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
+        f'<sheetPr><tabColor rgb="FF{out.tab_color}"/><pageSetUpPr fitToPage="1"/></sheetPr>',
+        f'<dimension ref="{dim}"/>',
+        '<sheetViews><sheetView workbookViewId="0">'
+        f'<pane ySplit="{hr}" topLeftCell="A{hr + 1}" activePane="bottomLeft" state="frozen"/>'
+        f'<selection pane="bottomLeft" activeCell="A{hr + 1}" sqref="A{hr + 1}"/></sheetView></sheetViews>',
+        '<sheetFormatPr defaultRowHeight="15"/>',
+        f"<cols>{cols}</cols>",
+        "<sheetData>", "".join(rows), "</sheetData>",
+        '<printOptions horizontalCentered="1"/>',
+        '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>',
+        f'<pageSetup paperSize="9" orientation="{"landscape" if landscape else "portrait"}" fitToWidth="1" fitToHeight="0"/>',
+        "<headerFooter><oddFooter>&amp;C&amp;\"Times New Roman,Regular\"&amp;10Trang &amp;P/&amp;N</oddFooter></headerFooter>",
+    ]
+    if drawing_rid:
+        parts.append(f'<drawing r:id="{drawing_rid}"/>')
+    if table_rid:
+        parts.append(f'<tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts>')
+    parts.append("</worksheet>")
+    table_ref = f"A{hr}:{letters[-1]}{last}" if out.has_table else None
+    return Written("".join(parts), table_ref, f"${hr}:${hr}", (hr + 1, hr + len(out.rows)) if out.rows else None)
+
+
+def table_xml(out: OutputSheet, ref: str, table_id: int, name: str) -> str:
+    cols = "".join(f'<tableColumn id="{i}" name="{_table_col_name(h)}"/>' for i, h in enumerate(out.header, start=1))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<table xmlns="{MAIN_NS}" id="{table_id}" name="{name}" displayName="{name}" ref="{ref}" totalsRowShown="0">'
+        f'<autoFilter ref="{ref}"/>'
+        f'<tableColumns count="{len(out.header)}">{cols}</tableColumns>'
+        '<tableStyleInfo name="TableStyleLight9" showFirstColumn="0" showLastColumn="0" showRowStripes="1" showColumnStripes="0"/>'
+        "</table>"
+    )
+
+
+def _table_col_name(h: str) -> str:
+    # a table column name is the header cell's text; line breaks are written escaped
+    return attr_xml(str(h)).replace("\n", "_x000a_").replace("\r", "_x000d_")
+
+
+def table_name(sheet: str) -> str:
+    """An Excel table name from a sheet name: ASCII letters, digits and underscores."""
+    import unicodedata
+
+    base = unicodedata.normalize("NFD", sheet.replace("Đ", "D").replace("đ", "d"))
+    base = "".join(ch for ch in base if not unicodedata.combining(ch))
+    base = re.sub(r"[^A-Za-z0-9_]", "_", base).strip("_") or "Bang"
+    return "tbl_" + base
+
+
+# ---------------------------------------------------------------------------------------
+# the chart: a drawing part holding one bar chart part
+
+
+def drawing_xml(from_row: int, to_row: int, from_col: int = 0, to_col: int = 10) -> str:
+    """A drawing anchoring one chart (relationship rId1) over the given cells (0-based)."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<xdr:twoCellAnchor editAs="oneCell">'
+        f"<xdr:from><xdr:col>{from_col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{from_row}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>"
+        f"<xdr:to><xdr:col>{to_col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{to_row}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>"
+        '<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="2" name="Biểu đồ tổng điểm"/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>'
+        '<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm>'
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+        f'<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:r="{REL_NS}" r:id="rId1"/>'
+        "</a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor></xdr:wsDr>"
+    )
+
+
+def chart_xml(out: OutputSheet, first: int, last: int) -> str:
+    """A horizontal bar chart of ``out.chart.value_col`` over data rows ``first..last``
+    (1-based), labelled by ``label_col``, rank 1 on top, each bar showing its value."""
+    ch = out.chart
+    assert ch is not None
+    sheet = quote_sheet(out.name)
+    lc, vc = col_letter(ch.label_col + 1), col_letter(ch.value_col + 1)
+    cat_ref = f"{sheet}!${lc}${first}:${lc}${last}"
+    val_ref = f"{sheet}!${vc}${first}:${vc}${last}"
+    labels = [_plain(r[ch.label_col]) if ch.label_col < len(r) else "" for r in out.rows]
+    values = [_plain(r[ch.value_col]) if ch.value_col < len(r) else None for r in out.rows]
+    n = len(out.rows)
+    str_pts = "".join(f'<c:pt idx="{i}"><c:v>{text_xml(str(v or ""))}</c:v></c:pt>' for i, v in enumerate(labels))
+    num_pts = "".join(f'<c:pt idx="{i}"><c:v>{v!r}</c:v></c:pt>' for i, v in enumerate(values) if isinstance(v, (int, float)))
+    fmt = attr_xml(ch.number_format)
+    txpr = ('<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="900"><a:latin typeface="Times New Roman"/></a:defRPr>'
+            '</a:pPr><a:endParaRPr lang="vi-VN"/></a:p></c:txPr>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+        f'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="{REL_NS}">'
+        '<c:roundedCorners val="0"/><c:chart>'
+        f'<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="1200" b="1"/></a:pPr><a:r><a:rPr lang="vi-VN" sz="1200" b="1"/><a:t>{text_xml(ch.title)}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>'
+        '<c:autoTitleDeleted val="0"/><c:plotArea><c:layout/>'
+        '<c:barChart><c:barDir val="bar"/><c:grouping val="clustered"/><c:varyColors val="0"/>'
+        '<c:ser><c:idx val="0"/><c:order val="0"/>'
+        '<c:spPr><a:solidFill><a:srgbClr val="1F4E79"/></a:solidFill></c:spPr><c:invertIfNegative val="0"/>'
+        f'<c:dLbls><c:numFmt formatCode="{fmt}" sourceLinked="0"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>{txpr}'
+        '<c:dLblPos val="outEnd"/><c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/>'
+        '<c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>'
+        f'<c:cat><c:strRef><c:f>{text_xml(cat_ref)}</c:f><c:strCache><c:ptCount val="{n}"/>{str_pts}</c:strCache></c:strRef></c:cat>'
+        f'<c:val><c:numRef><c:f>{text_xml(val_ref)}</c:f><c:numCache><c:formatCode>{text_xml(ch.number_format)}</c:formatCode>'
+        f'<c:ptCount val="{n}"/>{num_pts}</c:numCache></c:numRef></c:val>'
+        "</c:ser>"
+        '<c:gapWidth val="60"/><c:axId val="500000001"/><c:axId val="500000002"/></c:barChart>'
+        '<c:catAx><c:axId val="500000001"/><c:scaling><c:orientation val="maxMin"/></c:scaling><c:delete val="0"/>'
+        f'<c:axPos val="l"/><c:numFmt formatCode="General" sourceLinked="0"/><c:majorTickMark val="none"/><c:minorTickMark val="none"/>'
+        f'<c:tickLblPos val="nextTo"/>{txpr}<c:crossAx val="500000002"/><c:crosses val="autoZero"/><c:auto val="1"/>'
+        '<c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>'
+        '<c:valAx><c:axId val="500000002"/><c:scaling><c:orientation val="minMax"/><c:min val="0"/></c:scaling><c:delete val="0"/>'
+        f'<c:axPos val="b"/><c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:r><a:t>{text_xml(ch.value_title)}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>'
+        f'<c:numFmt formatCode="{fmt}" sourceLinked="0"/><c:majorTickMark val="out"/><c:minorTickMark val="none"/>'
+        f'<c:tickLblPos val="nextTo"/>{txpr}<c:crossAx val="500000001"/><c:crosses val="max"/><c:crossBetween val="between"/></c:valAx>'
+        "</c:plotArea><c:plotVisOnly val=\"1\"/><c:dispBlanksAs val=\"gap\"/></c:chart>"
+        '<c:spPr><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill><a:ln><a:noFill/></a:ln></c:spPr>'
+        "</c:chartSpace>"
+    )
+
+
+def chart_anchor(out: OutputSheet) -> tuple[int, int, int, int]:
+    """(from_row, to_row, from_col, to_col), 0-based, for the chart: below the notes,
+    tall enough for one readable bar per unit."""
+    start = out.notes_row + len(out.notes) + 1  # 1-based row after a blank line
+    height = max(12, int(len(out.rows) * 1.3) + 5)
+    width = min(max(out.ncols, 8), 12)
+    return start - 1, start - 1 + height, 0, width

@@ -1,0 +1,217 @@
+"""What xlpy can do, declared once: each feature's actions, settings, input and output sheets.
+
+This module is data.  It imports no implementation: the CLI builds its
+commands, the ribbon its buttons and the docs their reference from these
+declarations, and an action's function (named by ``"module:function"``) is
+imported only when the action runs.  Nothing is registered by importing a
+module, so the registry is the same whatever was imported before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .schema import core as SC
+from .schema import mail as SM
+from .schema import reports as SR
+from .schema import rules as SU
+from .schema.base import Setting, Table
+
+REQUIRED = object()
+
+PARAM_KINDS = ("book", "file", "files", "folder", "choice", "flag", "int", "float", "text")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of an action, typed: the CLI, the ribbon and the docs read this."""
+
+    name: str
+    kind: str  # one of PARAM_KINDS
+    help: str = ""
+    default: Any = REQUIRED
+    choices: tuple[str, ...] = ()
+    ask: bool = False  # the ribbon asks for it (a file or folder dialog)
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+BOOK = Param("book", "book", "Sổ tính (.xlsx) của khối thi đua")
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str  # CLI command ("history import" → group "history", command "import") and ribbon tag
+    func: str  # "module:function"
+    label: str  # Vietnamese button label
+    help: str  # Vietnamese one-line help: CLI help and ribbon screentip
+    params: tuple[Param, ...] = ()
+    group: str = "Dữ liệu"  # ribbon group
+    icon: str = "MacroPlay"  # imageMso
+    ribbon: bool = True
+    order: int = 100
+    supertip: str = ""
+    confirm: str | None = None  # "module:function" (Result -> (question, options) | None), asked by the ribbon
+    writes: bool = True  # writes to the book (the ribbon says whether the book changed)
+
+    @property
+    def uses_book(self) -> bool:
+        return bool(self.params) and self.params[0].kind == "book"
+
+    @property
+    def tag(self) -> str:
+        return self.name.replace(" ", "_")
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    label: str
+    actions: tuple[ActionSpec, ...] = ()
+    settings: tuple[Setting, ...] = ()
+    inputs: tuple[str, ...] = ()  # sheets officers fill
+    outputs: tuple[str, ...] = ()  # sheets xlpy rebuilds
+    tables: tuple[Table, ...] = field(default=())
+
+
+CORE = Feature(
+    "core", "Chấm điểm, xếp hạng",
+    actions=(
+        ActionSpec("demo", "xlpy.book.actions:demo_action", "Chạy thử",
+                   "Chạy thử trên khối mẫu: tạo thư mục mới, tính điểm, kiểm tra khen thưởng, lập báo cáo.",
+                   (Param("out", "folder", "Thư mục kết quả (mặc định: thư mục mới xlpy-demo)", None),
+                    Param("sample", "choice", "Khối mẫu", "so-nganh-100", ("so-nganh-100", "thang-1000", "ty-le-bac-thuong"))),
+                   ribbon=False, order=5),
+        ActionSpec("new", "xlpy.book.actions:new_action", "Sổ mới", "Tạo sổ tính mới theo mẫu chuẩn (không chứa macro).",
+                   (Param("path", "file", "Đường dẫn sổ tính mới (.xlsx)", ask=True),
+                    Param("block_name", "text", "Tên khối/cụm thi đua", ""),
+                    Param("year", "int", "Năm đánh giá", None),
+                    Param("force", "flag", "Ghi đè nếu tệp đã có", False)),
+                   group="Dữ liệu", icon="FileNew", order=10),
+        ActionSpec("prepare", "xlpy.book.actions:prepare_action", "Tạo bảng chấm",
+                   "Tạo các cột tiêu chí và dòng đơn vị còn thiếu ở các trang chấm điểm (không sửa ô đã nhập).",
+                   (BOOK,), group="Dữ liệu", icon="TableInsert", order=15),
+        ActionSpec("validate", "xlpy.book.actions:validate_action", "Kiểm tra dữ liệu",
+                   "Kiểm tra sổ tính: liệt kê mọi lỗi nhập liệu kèm trang, ô và cách sửa.",
+                   (BOOK,), group="Chấm điểm", icon="ErrorChecking", order=20, writes=False),
+        ActionSpec("compute", "xlpy.book.actions:compute_action", "Tính điểm",
+                   "Tính điểm, xếp hạng, xếp loại; ghi trang Kết quả, Chênh lệch, Kiểm tra.",
+                   (BOOK,), group="Chấm điểm", icon="CalculateNow", order=30),
+        ActionSpec("rank", "xlpy.book.actions:rank_action", "Xếp hạng",
+                   "Lập bảng xếp hạng (Nhất, Nhì, Ba; đồng hạng) kèm giải thích phá hòa ở trang Xếp hạng.",
+                   (BOOK,), group="Chấm điểm", icon="SortUp", order=40),
+    ),
+    settings=SC.SETTINGS_SPECS,
+    inputs=(SC.GUIDE, SC.SETTINGS, SC.UNITS, SC.CRITERIA, SC.BANDS, SC.CLASSES, SC.SELF, SC.BLOCK, SC.OFFICE, SC.TARGETS),
+    outputs=(SC.RESULTS, SC.RANKING, SC.DIFFS, SC.CHECKS),
+    tables=(SC.UNIT_TABLE, SC.CRITERIA_TABLE, SC.BAND_TABLE, SC.CLASS_TABLE),
+)
+
+RULES = Feature(
+    "rules", "Kiểm tra khen thưởng",
+    actions=(
+        ActionSpec("check", "xlpy.rules.actions:check_book", "Kiểm tra khen thưởng",
+                   "Kiểm tra tiêu chuẩn danh hiệu, tỷ lệ khen thưởng, số phiếu Hội đồng; ghi trang Tuân thủ và Tiền thưởng.",
+                   (BOOK, Param("write", "flag", "Ghi kết quả vào trang Tuân thủ và Tiền thưởng", True)),
+                   group="Khen thưởng", icon="ReviewAcceptChange", order=60,
+                   supertip="Mỗi đề nghị và mỗi tỷ lệ có một dòng: kết luận (đạt / không đạt / vượt tỷ lệ / chờ quyết định), mã quy "
+                   "định, số liệu, căn cứ pháp lý và cách khắc phục. Bộ quy định chọn theo Ngày xét (NĐ 98/2023 trước 01/7/2025, "
+                   "NĐ 152/2025 từ 01/7/2025)."),
+        ActionSpec("history import", "xlpy.rules.actions:history_import", "Nhập lịch sử khen thưởng",
+                   "Chép danh hiệu đã có quyết định và kết quả xếp loại từ sổ tính các năm trước vào trang Lịch sử khen thưởng.",
+                   (BOOK, Param("sources", "files", "Sổ tính của các năm trước (một hoặc nhiều tệp .xlsx)"),
+                    Param("dry_run", "flag", "Chỉ liệt kê, không ghi vào sổ tính", False)),
+                   group="Khen thưởng", icon="FileOpen", ribbon=False, order=61),
+    ),
+    settings=SU.SETTINGS_SPECS,
+    inputs=(SU.PEOPLE, SU.COLLECTIVES, SU.PROPOSALS, SU.HISTORY, SU.MOVEMENTS),
+    outputs=(SU.COMPLIANCE, SU.MONEY),
+    tables=SU.TABLES,
+)
+
+REPORTS = Feature(
+    "reports", "Báo cáo",
+    actions=(
+        ActionSpec("report", "xlpy.reports.actions:report_action", "Lập báo cáo",
+                   "Lập báo cáo của Khối, danh sách đề nghị khen thưởng, phụ lục thống kê và thông báo cho từng đơn vị (Word, HTML, PDF).",
+                   (BOOK,
+                    Param("format", "text", "docx|html|pdf|all (có thể ghép: docx,pdf)", "all"),
+                    Param("out", "folder", "Thư mục lưu báo cáo (mặc định: <tên sổ>-bao-cao cạnh sổ tính)", None),
+                    Param("templates", "folder", "Thư mục mẫu riêng (mặc định: mẫu của xlpy)", None)),
+                   group="Báo cáo", icon="FileSaveAsWordDocx", order=70, writes=False,
+                   supertip="Điền kết quả chấm điểm vào các mẫu theo thể thức Nghị định 30/2020/NĐ-CP. PDF cần LibreOffice; "
+                   "thiếu LibreOffice thì vẫn có tệp Word và HTML."),
+        ActionSpec("templates check", "xlpy.reports.actions:templates_check_action", "Kiểm tra mẫu báo cáo",
+                   "Liệt kê các biến mà mẫu (.docx hoặc .html.j2) dùng nhưng xlpy không cung cấp, và thẻ Jinja sai.",
+                   (Param("template", "file", "Tệp mẫu .docx hoặc .html.j2"),),
+                   group="Báo cáo", icon="ReviewDisplayForReview", ribbon=False, order=71, writes=False),
+    ),
+    settings=SR.SETTINGS_SPECS,
+)
+
+MAIL = Feature(
+    "mail", "Gửi thư",
+    actions=(
+        ActionSpec("send", "xlpy.mail.actions:send", "Gửi thư",
+                   "Gửi thông báo kết quả cho từng đơn vị và báo cáo tổng hợp cho Ban TĐKT (mặc định chạy thử: chỉ ghi tệp .eml)",
+                   (BOOK,
+                    Param("dry_run", "flag", "Chạy thử: chỉ ghi thư thành tệp .eml, không gửi gì (mặc định)", True),
+                    Param("outbox", "folder", "Thư mục ghi tệp .eml khi chạy thử (mặc định: <tên sổ>-hop-thu-di)", None),
+                    Param("attach", "folder", "Thư mục chứa tệp đính kèm (mặc định: lập báo cáo từ sổ tính)", None),
+                    Param("only", "text", "Chỉ gửi cho các mã đơn vị này (cách nhau bằng dấu phẩy; 'ban-tdkt' = Ban TĐKT)", None),
+                    Param("partial", "flag", "Vẫn gửi cho các người nhận hợp lệ khi có người nhận bị lỗi địa chỉ", False),
+                    Param("retry_delay", "float", "Số giây chờ trước lần thử lại đầu tiên khi máy chủ tạm lỗi (nhân đôi mỗi lần)", 2.0),
+                    Param("attempts", "int", "Số lần thử tối đa cho mỗi thư khi máy chủ tạm lỗi", 4)),
+                   group="Báo cáo", icon="FileSendAsAttachment", order=80, confirm="xlpy.mail.actions:_confirm_send",
+                   supertip="Lập thư cho từng đơn vị (Email, CC ở trang Đơn vị) và cho Ban TĐKT (Cài đặt), kèm báo cáo. Lần đầu chỉ "
+                   "chạy thử: thư được ghi thành tệp .eml và trang 'Gửi thư' liệt kê ai nhận gì. Gửi thật sẽ bỏ qua những địa chỉ "
+                   "đã nhận cùng nội dung, nên bấm lại không gửi trùng."),
+    ),
+    settings=SM.SETTINGS_SPECS,
+    outputs=("Gửi thư",),
+)
+
+EXCEL = Feature(
+    "excel", "Excel và cài đặt",
+    actions=(
+        ActionSpec("build-addin", "xlpy.excel.actions:build_addin", "Dựng add-in",
+                   "Dựng lại workbook/xlpy.xlam (ruy-băng, mã VBA, hàm TDKT_*) và sổ tính trống từ mẫu xlwings đã ghim",
+                   (Param("out", "file", "Tệp add-in cần ghi (mặc định: workbook/xlpy.xlam)", None),
+                    Param("interpreter", "text", "Đường dẫn pythonw.exe ghi vào trang cấu hình; “auto” = Python đang chạy lệnh này", None)),
+                   group="Trợ giúp", icon="MacroSecurity", ribbon=False, order=900, writes=False),
+        ActionSpec("guide", "xlpy.excel.actions:guide", "Hướng dẫn sử dụng", "Mở hướng dẫn sử dụng xlpy", (),
+                   group="Trợ giúp", icon="Help", order=950, writes=False,
+                   supertip="Mở tài liệu hướng dẫn: cách nhập số liệu, chấm điểm, xếp hạng, kiểm tra tiêu chuẩn, làm báo cáo và gửi thư."),
+    ),
+)
+
+FEATURES: tuple[Feature, ...] = (CORE, RULES, REPORTS, MAIL, EXCEL)
+
+
+def actions() -> list[ActionSpec]:
+    """Every action, in ribbon/CLI order."""
+    return sorted((a for f in FEATURES for a in f.actions), key=lambda a: (a.order, a.name))
+
+
+def output_sheets() -> tuple[str, ...]:
+    return tuple(s for f in FEATURES for s in f.outputs) + (SC.ERRORS,)
+
+
+def input_sheets() -> tuple[str, ...]:
+    return tuple(s for f in FEATURES for s in f.inputs)
+
+
+def all_sheet_names() -> list[str]:
+    """The sheets xlpy reads (matched by name, look-alikes reported)."""
+    return list(input_sheets())
+
+
+def settings() -> tuple[Setting, ...]:
+    return tuple(s for f in FEATURES for s in f.settings)
