@@ -90,7 +90,7 @@ def explain(e: BaseException) -> str:
     """A Vietnamese sentence for a template error (syntax, unknown name, refused access).
 
     >>> explain(jinja2.UndefinedError("'cycler' is undefined"))
-    "dùng 'cycler' – không phải biến được phép"
+    "dùng 'cycler' – không được phép (không phải biến trong danh sách)"
     """
     msg = str(e)
     if isinstance(e, SecurityError):
@@ -102,10 +102,10 @@ def explain(e: BaseException) -> str:
     if isinstance(e, jinja2.UndefinedError):
         m = re.match(r"'(.+?)' is undefined", msg)
         if m:
-            return f"dùng '{m.group(1)}' – không phải biến được phép"
+            return f"dùng '{m.group(1)}' – không được phép (không phải biến trong danh sách)"
         m = re.search(r"has no attribute '([^']+)'", msg)
         if m:
-            return f"dùng '{m.group(1)}' – không phải biến được phép"
+            return f"dùng '{m.group(1)}' – không được phép (không có trong dữ liệu)"
         return f"dùng biến không có trong dữ liệu ({msg})"
     if isinstance(e, jinja2.TemplateSyntaxError):
         return f"sai cú pháp mẫu (dòng {e.lineno}): {e.message}"
