@@ -320,3 +320,12 @@ def test_sample_dry_run_composes_every_message(tmp_path, name):
     office = [m for m in res.data["messages"] if m["ma"] == "ban-tdkt"][0]
     assert office["den"] and office["den"][0].endswith("@example.gov.vn>")
     assert len(emls(res)) == len(composed)
+
+
+def test_attachment_names_lose_bidi_overrides(tmp_path):
+    spoof = tmp_path / "Báo cáo\u202excod.exe"  # shows as "Báo cáoexe.docx"
+    spoof.write_bytes(b"MZ")
+    r = Recipient("X", "unit", "X", "Sở", (Address("", "a", "b.vn"),))
+    c = compose(r, _ctx("Sở"), [spoof], sender=Address("K", "k", "snv.vn"), subject_template="x")
+    [a] = strict(c.as_bytes()).iter_attachments()
+    assert a.get_filename() == c.attachment_names[0] == "Báo cáoxcod.exe"

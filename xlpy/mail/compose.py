@@ -289,6 +289,7 @@ def compose(
     names: list[str] = []
     for a in attachments:
         p, name = (Path(a[0]), safe_filename(a[1])) if isinstance(a, tuple) else (Path(a), attachment_name(Path(a)))
+        name = clean_header_text(name) or "tep"  # a header parameter too: no bidi override (…\u202excod.exe)
         if not p.is_file():
             raise ComposeError(f"thiếu tệp đính kèm '{p.name}' ({p})")
         paths.append(p)
