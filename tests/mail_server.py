@@ -3,7 +3,8 @@
 :class:`Recorder` is an aiosmtpd handler that keeps every accepted message
 and lets a test script failures: a reply for a RCPT (``on_rcpt``), for MAIL
 FROM (``on_mail``, which may also drop the connection) or for DATA
-(``on_data``).  :func:`running` starts a controller on a free 127.0.0.1 port,
+(``on_data``), and what happens after a message has been received and kept
+(``after_data``: answer late, or drop the connection without answering).  :func:`running` starts a controller on a free 127.0.0.1 port,
 optionally with STARTTLS, implicit TLS and AUTH, and always stops it.
 """
 
@@ -43,6 +44,9 @@ class Recorder:
     on_mail: Callable[[Any, str, int], str | None] | None = None  # (server, address, n) -> reply or None
     on_rcpt: Callable[[str, int], str | None] | None = None  # (address, n) -> reply or None
     on_data: Callable[[list[str], int], str | None] | None = None  # (rcpts, n) -> reply or None
+    # (server, rcpts, n), called once the message is kept, before "250": may sleep (answer late)
+    # or close server.transport (the connection drops before the answer)
+    after_data: Callable[[Any, list[str], int], Any] | None = None
     received: list[Received] = field(default_factory=list)
     mail_count: int = 0
     data_count: int = 0
@@ -78,6 +82,10 @@ class Recorder:
                 return reply
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content)))
+        if self.after_data is not None:
+            done = self.after_data(server, list(envelope.rcpt_tos), self.data_count)
+            if asyncio.iscoroutine(done):
+                await done
         return "250 Message accepted for delivery"
 
     # ---- queries ----------------------------------------------------------

@@ -148,7 +148,7 @@ def test_content_hash_stable_and_sensitive(tmp_path):
 def test_missing_attachment_and_bad_template_are_vietnamese_errors(tmp_path):
     with pytest.raises(ComposeError, match="thiếu tệp đính kèm 'Báo cáo.pdf'"):
         compose(_recipient(), CTX, [tmp_path / "Báo cáo.pdf"], sender=SENDER, subject_template=SUBJECT)
-    with pytest.raises(ComposeError, match="biến 'khong_co' không có"):
+    with pytest.raises(ComposeError, match="dùng 'khong_co' – không được phép"):
         compose(_recipient(), CTX, [], sender=SENDER, subject_template="{{ khong_co }}")
     (tmp_path / "tpl").mkdir()
     (tmp_path / "tpl" / "email_unit.txt.j2").write_text("{{ don_vi.ten }} {% if %}", encoding="utf-8")

@@ -490,3 +490,127 @@ def test_ribbon_send_dry_runs_then_asks_before_sending(block, monkeypatch):
         assert res.ok and not res.data["dry_run"]
         assert set(srv.handler.by_rcpt()) == set(EXPECTED)
         assert all(len(v) == 1 for v in srv.handler.by_rcpt().values())
+
+
+# ---- the send log belongs to the workbook ------------------------------------------------
+def test_send_log_belongs_to_the_workbook_not_the_current_folder(block, monkeypatch):
+    """The same workbook reached from other folders, by relative paths and through a linked
+    folder, shares one send log: nothing is sent twice."""
+    tmp, files = block
+    with running() as srv:
+        book = make_book(tmp / "so" / "khoi.xlsx", settings=smtp_settings(srv))
+        monkeypatch.chdir(tmp / "so")
+        first = actions.run("send", "khoi.xlsx", dry_run=False, attach=tmp / "tep", **FAST)
+        assert first.ok, [str(p) for p in first.problems]
+        check_delivered_once(srv.handler, files)
+        (tmp / "noi-khac" / "sau-hon").mkdir(parents=True)
+        (tmp / "noi-khac" / "lien-ket").symlink_to(tmp / "so", target_is_directory=True)
+        monkeypatch.chdir(tmp / "noi-khac" / "sau-hon")
+        for rel in ("../../so/khoi.xlsx", "../lien-ket/khoi.xlsx"):
+            again = actions.run("send", rel, dry_run=False, attach=tmp / "tep", **FAST)
+            assert again.ok and again.data["counts"] == {"already": len(EXPECTED)}, (rel, again.data["counts"])
+            assert Path(again.data["log"]) == (tmp / "so" / "khoi.guithu.jsonl").resolve()
+        check_delivered_once(srv.handler, files)
+    assert [p.relative_to(tmp).as_posix() for p in tmp.rglob("*.guithu.jsonl") if not p.is_symlink()] == \
+        ["so/khoi.guithu.jsonl"]
+    assert book.exists()
+
+
+# ---- no answer after the message was handed over: "chưa rõ", never resent by itself ----------
+@pytest.mark.parametrize("how", ["late", "dropped"])
+def test_no_answer_after_data_is_unknown_and_not_resent(block, monkeypatch, how):
+    """The server keeps STC's message but answers only after the client's timeout (or drops
+    the connection before answering): xlpy says "chưa rõ" and sends it again only when asked."""
+    tmp, files = block
+    monkeypatch.setenv("XLPY_SMTP_TIMEOUT", "1")
+    target, cc = "vanthu@stc.example.vn", "giamdoc@stc.example.vn"
+    state = {"first": True}
+
+    async def after_data(server, rcpts, n):
+        if target in rcpts and state["first"]:
+            state["first"] = False
+            if how == "late":
+                await asyncio.sleep(3)  # the answer comes after the client's 1 s timeout
+            else:
+                server.transport.close()  # the connection drops before the answer
+
+    rec = Recorder(after_data=after_data)
+    with running(rec) as srv:
+        book = make_book(tmp / "khoi.xlsx", settings=smtp_settings(srv))
+        first = actions.run("send", book, dry_run=False, attach=tmp / "tep", **FAST)
+        by = rec.by_rcpt()
+        assert set(by) == set(EXPECTED) and all(len(v) == 1 for v in by.values())  # kept once, not retried
+        rows = {r["dia_chi"]: r for r in first.data["rows"]}
+        for a in (target, cc):
+            assert rows[a]["trang_thai"] == "unknown"
+            assert rows[a]["trang_thai_vi"] == "Chưa rõ – máy chủ chưa trả lời"
+        assert first.data["counts"] == {"sent": len(EXPECTED) - 2, "unknown": 2}
+        assert not first.ok and "chưa rõ" in first.message
+        unknown = [p for p in first.problems if p.code == "mail_unknown"]
+        assert unknown and all("--resend-unknown" in p.message and "Sở Tài chính" in p.message for p in unknown)
+        events = [r["event"] for r in SendLog(tmp / "khoi.guithu.jsonl").records() if r.get("addr") == target]
+        assert events == ["unknown"]
+
+        # the next run does not resend it either, and says so again
+        second = actions.run("send", book, dry_run=False, attach=tmp / "tep", **FAST)
+        assert all(len(v) == 1 for v in rec.by_rcpt().values()) and len(rec.received) == 5
+        assert second.data["counts"] == {"already": len(EXPECTED) - 2, "unknown": 2}
+        assert not second.ok and "chưa rõ" in second.message
+        sheet = {r["Địa chỉ"]: r for r in status_sheet(book)}
+        assert sheet[target]["Trạng thái"] == "Chưa rõ – máy chủ chưa trả lời"
+        assert "--resend-unknown" in sheet[target]["Chi tiết"]
+        dry = actions.run("send", book, attach=tmp / "tep")
+        assert {r["dia_chi"]: r["trang_thai"] for r in dry.data["rows"]}[target] == "would_skip_unknown"
+
+        # the officer decides: resend those (and only those)
+        third = actions.run("send", book, dry_run=False, attach=tmp / "tep", resend_unknown=True, **FAST)
+        assert third.ok and third.data["counts"] == {"already": len(EXPECTED) - 2, "sent": 2}
+        by = rec.by_rcpt()
+        assert len(by[target]) == 2 and len(by[cc]) == 2
+        assert all(len(v) == 1 for a, v in by.items() if a not in (target, cc))
+        fourth = actions.run("send", book, dry_run=False, attach=tmp / "tep", **FAST)
+        assert fourth.ok and fourth.data["counts"] == {"already": len(EXPECTED)}
+        assert len(rec.received) == 6
+
+
+def test_no_answer_is_unknown_through_the_cli(block):
+    """`xlpy send` in a fresh process: the late answer is reported as "chưa rõ", exit code 1,
+    and the server got the message once."""
+    tmp, _ = block
+
+    async def after_data(server, rcpts, n):
+        if n == 1:
+            await asyncio.sleep(3)
+
+    rec = Recorder(after_data=after_data)
+    with running(rec) as srv:
+        book = make_book(tmp / "khoi.xlsx", settings=smtp_settings(srv), units=UNITS[:1])
+        env = dict(os.environ, XLPY_SMTP_PASSWORD=PASSWORD, XLPY_SMTP_TIMEOUT="1")
+        p = subprocess.run([sys.executable, "-P", "-m", "xlpy.cli", "send", "khoi.xlsx", "--no-dry-run", "--attach",
+                            str(tmp / "tep"), "--retry-delay", "0.01", "--json"],
+                           cwd=tmp, env=env, capture_output=True, timeout=120)
+        out = json.loads(p.stdout.decode())
+        assert p.returncode == 1
+        assert out["data"]["counts"] == {"unknown": 1, "sent": 1}
+        assert "chưa rõ" in out["message"]
+        assert len(rec.received) == 2 and rec.data_count == 2
+
+
+def test_lines_starting_with_a_dot_arrive_intact(tmp_path):
+    """The DATA phase xlpy writes itself: dot-stuffing both ways."""
+    from email.message import EmailMessage
+
+    from xlpy.mail.smtp import RetryPolicy, SmtpBackend, SmtpConfig
+
+    body = ".\n..\n.dòng bắt đầu bằng dấu chấm\n. \nhết\n"
+    m = EmailMessage()
+    m["Subject"] = "dau cham"
+    m["From"] = "a@snv.example.vn"
+    m["To"] = "b@stc.example.vn"
+    m.set_content(body, cte="8bit")
+    with running() as srv:
+        with SmtpBackend(SmtpConfig(srv.host, srv.port, "none", timeout=5), retry=RetryPolicy(attempts=1)) as be:
+            [d] = be.send(m, "a@snv.example.vn", ["b@stc.example.vn"])
+    assert d.status == "sent"
+    [r] = srv.handler.received
+    assert r.message.get_content().replace("\r\n", "\n") == body

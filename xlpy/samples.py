@@ -111,6 +111,8 @@ def _tmth() -> dict[str, Any]:
             "Trần điểm thưởng": 15,
             "Điểm tối đa": 100,
             "Ngưỡng tỷ lệ nữ (%)": 70,
+            "Email người gửi": "khoitruong@skhcn.example.gov.vn",
+            "Email Ban TĐKT": "bantdkt@example.gov.vn",
         },
         "units": [
             {"code": c, "name": n, "role": r, "women_share": w, "email": e, "cc": ""} for c, n, r, w, e in _TMTH_UNITS
@@ -181,6 +183,8 @@ def _cum1() -> dict[str, Any]:
             "Trần điểm nội dung": 950,
             "Trần điểm thưởng": 50,
             "Điểm tối đa": 1000,
+            "Email người gửi": "cumtruong@phanthiet.example.gov.vn",
+            "Email Ban TĐKT": "bantdkt@example.gov.vn",
         },
         "units": [
             {"code": c, "name": n, "role": r, "women_share": w, "email": e, "cc": ""} for c, n, r, w, e in _CUM1_UNITS
@@ -257,6 +261,8 @@ def _phuong() -> dict[str, Any]:
             "Cách lấy điểm cuối": "Người chấm sau cùng",
             "Thứ tự phá hòa": "2; 3; PHIEU_BAU",
             "Trần điểm thưởng": 15,
+            "Email người gửi": "cumtruong.ninhkieu@example.gov.vn",
+            "Email Ban TĐKT": "bantdkt@example.gov.vn",
         },
         "units": [
             {"code": c, "name": n, "role": r, "women_share": w, "email": e, "cc": "", "votes": v}

@@ -22,6 +22,8 @@ from ..book.io import Book
 from ..core.problems import Problems
 from .batch import (
     BAD_STATUSES,
+    clean_settings,
+    setting_cells,
     STATUS_SHEET,
     STATUS_VI,
     Plan,
@@ -42,14 +44,19 @@ SKIP_FILES = ("~$", ".")
 
 
 def book_path(book: Book) -> Path:
-    """The workbook's path (FileBook.path, an xlwings book's fullname), else the current folder."""
+    """The workbook's absolute, symlink-resolved path (FileBook.path, which may be
+    relative; an xlwings book's fullname), else a name in the current folder.
+
+    The send log, the outbox and the attachments are found from it, so the same
+    workbook run from two different folders (or through a link) shares one log."""
     for obj, attr in ((book, "path"), (book, "fullname"), (getattr(book, "xw", None), "fullname")):
         p = getattr(obj, attr, None) if obj is not None else None
-        if p and os.path.isabs(str(p)):
-            p = Path(str(p))
-            if p.suffix:
-                return p
-    return Path.cwd() / (getattr(book, "name", None) or "so-tinh.xlsx")
+        if not p or "://" in str(p):  # unset, or a cloud URL (OneDrive) with no local folder
+            continue
+        p = Path(str(p))
+        if p.suffix:
+            return p.resolve()
+    return (Path.cwd() / (getattr(book, "name", None) or "so-tinh.xlsx")).resolve()
 
 
 def default_outbox(path: Path) -> Path:
@@ -183,10 +190,13 @@ def send(
     partial: Annotated[bool, "Vẫn gửi cho các người nhận hợp lệ khi có người nhận bị lỗi địa chỉ"] = False,
     retry_delay: Annotated[float, "Số giây chờ trước lần thử lại đầu tiên khi máy chủ tạm lỗi (nhân đôi mỗi lần)"] = 2.0,
     attempts: Annotated[int, "Số lần thử tối đa cho mỗi thư khi máy chủ tạm lỗi"] = 4,
+    resend_unknown: Annotated[bool, "Gửi lại cả những thư 'Chưa rõ' (máy chủ đã nhận nội dung nhưng chưa trả lời) – "
+                                    "chỉ dùng khi đã hỏi người nhận và chắc chắn họ chưa nhận được"] = False,
 ) -> Result:
     problems = Problems()
     path = book_path(book)
-    settings = read_mail_settings(book, problems)
+    cells = setting_cells(book)
+    settings = clean_settings(read_mail_settings(book, problems), cells, problems)
     wanted = {w.strip().casefold() for w in only.split(",") if w.strip()} if only else None
     recipients = read_recipients(book, settings, problems, wanted)
     if wanted is not None and not recipients:
@@ -196,11 +206,11 @@ def send(
     # every unit of the block decides who owns which file, even when only some are mailed
     block_units = read_recipients(book, settings, Problems()) if wanted is not None else recipients
     assigned = display_names(assign_attachments(files, block_units), block_units, settings)
-    tpl_dirs = [path.parent / "templates"]
     from .compose import template_dirs
 
     plan: Plan = build_plan(settings, recipients, assigned, read_results(book), problems,
-                            template_dirs=template_dirs(tpl_dirs), block_units=block_units)
+                            template_dirs=template_dirs(own_templates(settings, cells, path, problems)),
+                            block_units=block_units, setting_cells=cells)
     if not read_results(book):
         problems.warn("mail_no_results", layout.RESULTS, "", "(chưa có)", "kết quả đã tính",
                       f"Chưa có sheet '{layout.RESULTS}': thư không ghi điểm, hạng; hãy Tính điểm trước khi gửi.")
@@ -223,7 +233,7 @@ def send(
     try:
         with _progress(True) as update:
             rows, written = deliver(plan, backend=backend, outbox=box, log=log, dry_run=dry_run, hold=hold, progress=update,
-                                    batch=batch)
+                                    batch=batch, resend_unknown=resend_unknown)
     finally:
         if backend is not None and hasattr(backend, "close"):
             backend.close()
@@ -275,6 +285,30 @@ def send(
     if wrote_book and isinstance(getattr(book, "path", None), Path):
         out_files.append(book.path)
     return Result(ok, message, data=data, problems=problems, files=out_files, render=_render(data))
+
+
+TEMPLATE_DIR_KEY = "Thư mục mẫu riêng"
+
+
+def own_templates(settings: MailSettings, cells: dict[str, str], path: Path, problems: Problems) -> list[Path]:
+    """The office's own template folder, only when named in the "Thư mục mẫu riêng" setting
+    (a folder beside the workbook is not picked up by itself).  The first time a folder
+    is used on this computer account, a warning names it."""
+    from ..templating import configured_folder, first_use
+
+    cell = cells.get(TEMPLATE_DIR_KEY, "")
+    folder, why = configured_folder(settings.template_dir, path.parent)
+    if why:
+        problems.add("mail_template_dir", layout.SETTINGS, cell, settings.template_dir, "một thư mục có sẵn",
+                     f"'{TEMPLATE_DIR_KEY}': {why}. Sửa ô này hoặc để trống để dùng mẫu thư có sẵn.")
+        return []
+    if folder is None:
+        return []
+    if first_use(folder):
+        problems.warn("mail_template_dir_new", layout.SETTINGS, cell, str(folder), "thư mục mẫu tin cậy",
+                      f"Lần đầu dùng mẫu thư riêng ở thư mục '{folder}' (theo '{TEMPLATE_DIR_KEY}'). Kiểm tra thư "
+                      "chạy thử trước khi gửi; chỉ dùng thư mục của chính cơ quan mình.")
+    return [folder]
 
 
 def _make_backend(settings: MailSettings, problems: Problems, retry_delay: float, attempts: int) -> tuple[Any, str]:

@@ -20,10 +20,11 @@ from typing import Any, Callable, Sequence
 from ..book import layout
 from ..book.io import Book, OutputSheet, nfc
 from ..core.problems import Problems
-from .compose import ComposeError, Composed, attachment_name, compose, make_env
+from .compose import ComposeError, Composed, SubjectError, attachment_name, compose, make_env
+from .headers import clean_header_text, describe, needs_cleaning, visible
 from .recipients import OFFICE_KEY, AddressError, Recipient, parse_address
 from .sendlog import SendLog
-from .settings import MailSettings
+from .settings import MailSettings, settings_rows
 
 STATUS_SHEET = "Gửi thư"
 layout.register_output_sheet(STATUS_SHEET)
@@ -40,10 +41,18 @@ STATUS_VI = {
     "would_skip": "Chạy thử – đã gửi trước đó, sẽ bỏ qua",
     "refused": "Bị từ chối",
     "deferred": "Tạm hoãn – sẽ gửi lại",
+    "unknown": "Chưa rõ – máy chủ chưa trả lời",
+    "would_skip_unknown": "Chạy thử – lần trước chưa rõ, sẽ bỏ qua",
     "failed": "Chưa gửi",
     "invalid": "Lỗi – chưa gửi",
 }
-BAD_STATUSES = frozenset({"refused", "deferred", "failed", "invalid"})
+BAD_STATUSES = frozenset({"refused", "deferred", "unknown", "failed", "invalid"})
+UNKNOWN_HINT = ("không tự gửi lại; hỏi người nhận, nếu chưa nhận được thì gửi lại bằng "
+                "'xlpy send SỔ --no-dry-run --resend-unknown'")
+
+# Variables a subject or body template may use (docs/gui-thu.md, section 4).
+TEMPLATE_VARIABLES = ("khoi", "nam", "ky", "ky_nam", "ngay_xet", "don_vi", "ket_qua", "bang_ket_qua", "so_don_vi",
+                      "ban_tdkt", "nguoi_gui", "tep_dinh_kem")
 
 
 # ---- plan ----------------------------------------------------------------------
@@ -271,6 +280,44 @@ def sender_address(settings: MailSettings, problems: Problems) -> Address | None
         return None
 
 
+# settings whose text ends up in a header: (attribute of MailSettings, key in the settings sheet)
+HEADER_SETTINGS = (
+    ("sender_name", "Tên người gửi"),
+    ("office_name", "Tên Ban TĐKT"),
+    ("block_name", "Tên khối"),
+    ("period", "Kỳ đánh giá"),
+    ("subject_unit", "Tiêu đề thư đơn vị"),
+    ("subject_office", "Tiêu đề thư Ban TĐKT"),
+    ("sender_email", "Email người gửi"),
+)
+SUBJECT_KEYS = {"unit": "Tiêu đề thư đơn vị", "office": "Tiêu đề thư Ban TĐKT"}
+
+
+def setting_cells(book: Book) -> dict[str, str]:
+    """Settings key -> its value cell ("B12") in the settings sheet."""
+    return {k: f"B{row}" for k, (row, _v) in settings_rows(book).items()}
+
+
+def clean_settings(settings: MailSettings, cells: dict[str, str], problems: Problems) -> MailSettings:
+    """The settings with line breaks and invisible controls removed from every text that
+    reaches a header (names, subjects), each change a warning naming its cell."""
+    import dataclasses
+
+    changes: dict[str, str] = {}
+    for attr, key in HEADER_SETTINGS:
+        value = getattr(settings, attr) or ""
+        if not needs_cleaning(value):
+            continue
+        cell = cells.get(key, "")
+        clean = clean_header_text(value)
+        where = f"{layout.SETTINGS}!{cell}" if cell else layout.SETTINGS
+        problems.warn("mail_header_text", layout.SETTINGS, cell, visible(value), "một dòng, không ký tự ẩn",
+                      f"'{key}' ({where}) có {describe(value)}: trong thư dùng '{clean}'. "
+                      "Sửa ô này (bỏ xuống dòng, ký tự ẩn) để sổ tính và thư khớp nhau.")
+        changes[attr] = clean
+    return dataclasses.replace(settings, **changes) if changes else settings
+
+
 def build_plan(
     settings: MailSettings,
     recipients: Sequence[Recipient],
@@ -281,9 +328,12 @@ def build_plan(
     template_dirs: Sequence[Path] | None = None,
     date: dt.datetime | None = None,
     block_units: Sequence[Recipient] | None = None,
+    setting_cells: dict[str, str] | None = None,
 ) -> Plan:
     """``block_units``: every unit of the block (for the counts and the ranking
-    table), when ``recipients`` is only part of it (``--only``)."""
+    table), when ``recipients`` is only part of it (``--only``).  ``setting_cells``
+    (key -> "B12", :func:`setting_cells`) lets a broken subject template be reported
+    once, at its cell."""
     sender = sender_address(settings, problems)
     env = make_env(template_dirs)
     base = base_context(settings, results, block_units if block_units is not None else recipients)
@@ -300,6 +350,17 @@ def build_plan(
             try:
                 item.composed = compose(r, recipient_context(base, r, results), item.attachments, sender=sender,
                                         subject_template=subject, env=env, date=date)
+            except SubjectError as e:
+                key = SUBJECT_KEYS["unit" if r.kind == "unit" else "office"]
+                cell = (setting_cells or {}).get(key, "")
+                where = f"{layout.SETTINGS}!{cell}" if cell else f"{layout.SETTINGS} ('{key}')"
+                item.error = f"tiêu đề thư ({where}) {e.reason}"
+                allowed = ", ".join(TEMPLATE_VARIABLES)
+                problems.add("mail_subject_refused" if e.refused else "mail_subject_template", layout.SETTINGS, cell,
+                             subject, f"chỉ các biến: {allowed}",
+                             f"Tiêu đề thư ở {where} {e.reason}. Mẫu tiêu đề chỉ được dùng các biến trong "
+                             f"hướng dẫn ({allowed}), ví dụ {{{{ don_vi.ten }}}}; sửa ô này hoặc để trống để "
+                             "dùng tiêu đề mặc định. Chưa thư nào được soạn với tiêu đề này.")
             except ComposeError as e:
                 item.error = str(e)
                 problems.add("mail_compose", layout.UNITS if r.kind == "unit" else layout.SETTINGS,
@@ -339,6 +400,13 @@ class StatusRow:
                 "ma_noi_dung": self.hash}
 
 
+def _when(t: Any) -> str:
+    try:
+        return dt.datetime.fromisoformat(str(t)).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return "trước"
+
+
 def _now() -> str:
     return dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M:%S")
 
@@ -376,14 +444,20 @@ def deliver(
     hold: str = "",  # Vietnamese reason to send nothing (input errors); rows say so
     progress: ProgressFn | None = None,
     batch: str = "",
+    resend_unknown: bool = False,
 ) -> tuple[list[StatusRow], list[Path]]:
-    """Deliver every ready item; return status rows and the files written (.eml)."""
+    """Deliver every ready item; return status rows and the files written (.eml).
+
+    An address the log says is ``unknown`` for the same content (the server had
+    the whole message but never answered) is not sent again unless
+    ``resend_unknown``: it keeps the status "Chưa rõ"."""
     from .smtp import SmtpFatal
 
     rows: list[StatusRow] = []
     written: list[Path] = []
     backend_name = getattr(backend, "name", "smtp")
     done = log.delivered(backend_name)
+    unsure = {} if resend_unknown else {k: v for k, v in log.unknown(backend_name).items() if k not in done}
     fatal: str = ""
     total = len(plan.items)
     if not dry_run and not hold:
@@ -397,9 +471,16 @@ def deliver(
             continue
         c = item.composed
         assert c is not None
-        pending = [a for a in c.envelope_to if (c.content_hash, a.lower()) not in done]
-        already = {a.lower() for a in c.envelope_to} - {a.lower() for a in pending}
+        pending = [a for a in c.envelope_to
+                   if (c.content_hash, a.lower()) not in done and (c.content_hash, a.lower()) not in unsure]
+        already = {a.lower() for a in c.envelope_to if (c.content_hash, a.lower()) in done}
         per: dict[str, tuple[str, str]] = {a: ("would_skip" if dry_run else "already", "") for a in already}
+        for a in c.envelope_to:
+            rec = unsure.get((c.content_hash, a.lower()))
+            if rec is not None:
+                when = _when(rec.get("t"))
+                per[a.lower()] = ("would_skip_unknown" if dry_run else "unknown",
+                                  f"lần gửi {when}: máy chủ chưa trả lời; {UNKNOWN_HINT}")
         if dry_run:  # dry run: write the whole message, say what a real run would skip
             written.append(outbox.write(item.index, c))
             for a in pending:
@@ -430,7 +511,7 @@ def deliver(
                                **common)
                     per[d.addr.lower()] = (d.status, d.detail)
 
-                backend.send(c.message, envelope_from, pending, on_result=settled)
+                backend.send(c.as_bytes(), envelope_from, pending, on_result=settled)
         except SmtpFatal as e:
             fatal = e.message
             plan.problems.add(f"mail_{e.code}", STATUS_SHEET, "", e.smtp_code or "", "gửi được", e.message)
@@ -447,11 +528,15 @@ def deliver(
                     per[a.lower()] = ("failed", fatal)
                     log.append(event="failed", addr=a, detail=fatal, **common)
         rows += _rows(item, "failed", per_addr=per)
-        for row in rows:
-            if row.index == item.index and row.status in ("refused", "deferred"):
-                verb = "từ chối" if row.status == "refused" else "tạm hoãn"
-                plan.problems.add(f"mail_{row.status}", STATUS_SHEET, "", row.detail, "250 OK",
-                                  f"{row.name} <{row.addr}>: máy chủ {verb} – {row.detail}")
+    for row in rows:
+        if row.status in ("refused", "deferred"):
+            verb = "từ chối" if row.status == "refused" else "tạm hoãn"
+            plan.problems.add(f"mail_{row.status}", STATUS_SHEET, "", row.detail, "250 OK",
+                              f"{row.name} <{row.addr}>: máy chủ {verb} – {row.detail}")
+        elif row.status == "unknown":
+            plan.problems.add("mail_unknown", STATUS_SHEET, "", row.detail, "250 OK",
+                              f"{row.name} <{row.addr}>: chưa rõ đã gửi được chưa – máy chủ đã nhận nội dung "
+                              f"thư nhưng chưa trả lời; {UNKNOWN_HINT}.")
     if progress:
         progress(total, total, "")
     return rows, written

@@ -33,11 +33,15 @@ from typing import Any, Iterable, Sequence
 
 import jinja2
 
+from .headers import clean_header_text
 from .recipients import Recipient
 
 TEMPLATE_NAMES = {"unit": "email_unit", "office": "email_office"}
 
-SMTP_POLICY = policy.SMTP  # CRLF, 78-column folding: the bytes that go on the wire and into .eml files
+# CRLF, 78-column folding: the bytes that go on the wire and into .eml files.  Headers xlpy
+# encodes itself (set_raw: Subject, addresses, attachment headers) are written as they are:
+# the stdlib refolder would RFC 2047-encode a long MIME subtype and break the type.
+SMTP_POLICY = policy.SMTP.clone(refold_source="none")
 
 
 class ComposeError(Exception):
@@ -65,56 +69,130 @@ class Composed:
 
 
 def template_dirs(extra: Iterable[Path | str | None] = ()) -> list[Path]:
-    """Where templates are looked up, first match wins.
-
-    ``extra`` (e.g. a ``templates`` folder beside the workbook, so an office
-    can adapt the wording), then ``$XLPY_TEMPLATES``, then the built-in folder.
+    """Where mail templates are looked up, first match wins: ``extra`` (a folder the
+    officer configured explicitly, "Thư mục mẫu riêng"), ``$XLPY_TEMPLATES``, then
+    the packaged templates.  Never a folder merely because it sits beside the workbook.
     """
-    from ..resources import template_dirs as packaged
+    from ..templating import search_path
 
-    dirs = [Path(p) for p in extra if p] + packaged()
-    return [d for d in dirs if d.is_dir()]
+    dirs = [Path(p) for p in extra if p]
+    return [d for d in dirs if d.is_dir()] + [d for d in search_path() if d not in dirs]
 
 
 def make_env(dirs: Sequence[Path] | None = None) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in (dirs if dirs is not None else template_dirs())]),
-        autoescape=jinja2.select_autoescape(
-            enabled_extensions=("html", "htm", "html.j2"), default_for_string=False, default=False
-        ),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return env
+    """A sandboxed environment (:func:`xlpy.templating.sandboxed_env`) loading from ``dirs``."""
+    from ..templating import sandboxed_env
+
+    return sandboxed_env(dirs if dirs is not None else template_dirs())
+
+
+class SubjectError(ComposeError):
+    """The subject template (a settings cell) cannot be rendered; ``reason`` is Vietnamese,
+    ``refused`` is True when it asked for something the sandbox forbids."""
+
+    def __init__(self, message: str, reason: str, refused: bool):
+        super().__init__(message)
+        self.reason = reason
+        self.refused = refused
 
 
 def render_subject(template: str, context: dict[str, Any], env: jinja2.Environment | None = None) -> str:
-    """Render a one-line subject template (no HTML escaping, white space collapsed)."""
+    """Render a one-line subject template, sandboxed (no HTML escaping, white space collapsed,
+    line breaks and invisible controls removed)."""
+    from ..templating import explain, refused
+
     env = env or make_env([])
     try:
         text = env.from_string(template).render(**context)
     except jinja2.TemplateError as e:
-        raise ComposeError(f"mẫu tiêu đề '{template}' lỗi: {_jinja_msg(e)}") from None
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+        reason = explain(e)
+        raise SubjectError(f"mẫu tiêu đề '{template}' lỗi: {reason}", reason, refused(e)) from None
+    return clean_header_text(text)
 
 
 def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    from ..templating import explain
+
     try:
         return unicodedata.normalize("NFC", env.get_template(name).render(**context))
     except jinja2.TemplateNotFound:
         raise ComposeError(f"không tìm thấy mẫu thư '{name}' (thư mục templates/)") from None
     except jinja2.TemplateError as e:
-        raise ComposeError(f"mẫu thư '{name}' lỗi: {_jinja_msg(e)}") from None
+        raise ComposeError(f"mẫu thư '{name}' lỗi: {explain(e)}") from None
 
 
-def _jinja_msg(e: Exception) -> str:
-    msg = str(e)
-    m = re.match(r"'(.+)' is undefined", msg)
-    if m:
-        return f"biến '{m.group(1)}' không có trong dữ liệu"
-    return msg
+MIME_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".xls": "application/vnd.ms-excel",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".zip": "application/zip",
+    ".rar": "application/vnd.rar",
+    ".7z": "application/x-7z-compressed",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".txt": "text/plain",
+    ".html": "text/html",
+    ".csv": "text/csv",
+}
+
+
+def mime_type(name: str) -> str:
+    """The MIME type of an attachment, from its name: a fixed table for the documents an
+    officer sends (the same on every computer, unlike the Windows registry), then the
+    stdlib's table, else ``application/octet-stream``.
+
+    >>> mime_type("Thông báo – Sở Tài chính.DOCX")
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+    >>> mime_type("bang.khongbiet")
+    'application/octet-stream'
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix in MIME_TYPES:
+        return MIME_TYPES[suffix]
+    ctype, encoding = mimetypes.guess_type(name, strict=True)
+    if ctype is None or encoding is not None or "/" not in ctype:
+        return "application/octet-stream"
+    return ctype
+
+
+_ATTR_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~")
+
+
+def rfc2231_param(key: str, value: str, width: int = 76) -> str:
+    """``key*=utf-8''…`` (RFC 2231), split into ``key*0*=…; key*1*=…`` lines of at most
+    ``width`` characters when it is long; a UTF-8 character is never split.  A short
+    plain-ASCII value is a quoted string, which every reader understands.
+
+    >>> rfc2231_param("filename", "Báo cáo.pdf")
+    "filename*=utf-8''B%C3%A1o%20c%C3%A1o.pdf"
+    >>> rfc2231_param("name", "bao-cao 2025.pdf")
+    'name="bao-cao 2025.pdf"'
+    """
+    quoted = f'{key}="{value}"'
+    if value.isascii() and value.isprintable() and not set('"\\') & set(value) and len(quoted) <= width:
+        return quoted
+    pieces = [ch if ch in _ATTR_CHARS else "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+              for ch in unicodedata.normalize("NFC", value)]
+    whole = f"{key}*=utf-8''" + "".join(pieces)
+    if len(whole) <= width:
+        return whole
+    lines: list[str] = []
+    cur = f"{key}*0*=utf-8''"
+    n = 0
+    for piece in pieces:
+        if len(cur) + len(piece) + 1 > width and not cur.endswith("="):
+            lines.append(cur + ";")
+            n += 1
+            cur = f"{key}*{n}*="
+        cur += piece
+    lines.append(cur)
+    return "\n ".join(lines)
 
 
 def attachment_name(path: Path) -> str:
@@ -211,6 +289,7 @@ def compose(
     names: list[str] = []
     for a in attachments:
         p, name = (Path(a[0]), safe_filename(a[1])) if isinstance(a, tuple) else (Path(a), attachment_name(Path(a)))
+        name = clean_header_text(name) or "tep"  # a header parameter too: no bidi override (…\u202excod.exe)
         if not p.is_file():
             raise ComposeError(f"thiếu tệp đính kèm '{p.name}' ({p})")
         paths.append(p)
@@ -246,12 +325,16 @@ def compose(
     if html:
         msg.add_alternative(html, subtype="html", cte="quoted-printable")
     for p, (name, _digest) in zip(paths, atts):
-        ctype, encoding = mimetypes.guess_type(name)
-        if ctype is None or encoding is not None:
-            ctype = "application/octet-stream"
+        ctype = mime_type(name)
         maintype, subtype = ctype.split("/", 1)
-        msg.add_attachment(p.read_bytes(), maintype=maintype, subtype=subtype, filename=name,
-                           params={"name": name})
+        msg.add_attachment(p.read_bytes(), maintype=maintype, subtype=subtype, filename=name)
+        part = list(msg.iter_parts())[-1]
+        # RFC 2231 names, MIME type intact: the same name in Content-Type (older Outlook
+        # reads that one) and in Content-Disposition (everyone else)
+        del part["Content-Type"]
+        del part["Content-Disposition"]
+        part.set_raw("Content-Type", f"{ctype};\n {rfc2231_param('name', name)}")
+        part.set_raw("Content-Disposition", f"attachment;\n {rfc2231_param('filename', name)}")
     return Composed(recipient, msg, chash, subject, text, html, tuple(paths), sender, tuple(names))
 
 
@@ -304,7 +387,7 @@ def encode_addresses(addrs: Sequence[Address]) -> str:
     (decoders disagree about white space between several)."""
     parts = []
     for a in addrs:
-        name = a.display_name
+        name = clean_header_text(a.display_name or "")
         if not name:
             parts.append(a.addr_spec)
         elif name.isascii():
@@ -319,6 +402,3 @@ def _slug(text: str) -> str:
     base = "".join(ch for ch in base if not unicodedata.combining(ch))
     return re.sub(r"[^A-Za-z0-9]+", "-", base).strip("-").lower() or "x"
 
-
-mimetypes.add_type("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
-mimetypes.add_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")

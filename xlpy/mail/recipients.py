@@ -18,6 +18,7 @@ from typing import Any
 from ..book import layout
 from ..book.io import Book, nfc
 from ..core.problems import Problems
+from .headers import clean_header_text, describe, needs_cleaning, visible
 from .settings import MailSettings, settings_rows
 
 OFFICE_KEY = "ban-tdkt"
@@ -91,7 +92,8 @@ def parse_address(text: str, display_name: str = "") -> Address:
     labels = ascii_domain.rstrip(".").split(".")
     if len(labels) < 2 or not all(_LABEL.match(lbl) for lbl in labels) or labels[-1].isdigit():
         raise AddressError(f"tên miền '{domain}' không hợp lệ (cần dạng coquan.gov.vn)")
-    return Address(display_name=nfc(name or display_name), username=local, domain=ascii_domain.lower())
+    # a display name goes into a header: no line breaks, no bidi overrides (see headers.py)
+    return Address(display_name=clean_header_text(name or display_name), username=local, domain=ascii_domain.lower())
 
 
 def parse_addresses(text: Any, display_name: str = "") -> tuple[list[Address], list[str]]:
@@ -160,6 +162,9 @@ def read_recipients(book: Book, settings: MailSettings, problems: Problems,
             if not code or (only is not None and code.casefold() not in only):
                 continue
             name = _text(_cell(row, col["name"])) or code
+            if needs_cleaning(name):
+                name = _cleaned(problems, layout.UNITS, f"{letter.get('name', '')}{r}", name,
+                                f"Tên đơn vị {code}")
             if code in seen:
                 problems.add("mail_duplicate_unit", layout.UNITS, f"{letter.get('code', 'A')}{r}", code, "mã không trùng",
                              f"Mã đơn vị {code} lặp lại; thư chỉ gửi theo dòng đầu tiên.")
@@ -167,6 +172,7 @@ def read_recipients(book: Book, settings: MailSettings, problems: Problems,
             seen.add(code)
             who = f"{name} ({code})"
             raw_to = _cell(row, col["email"])
+            _check_names(problems, layout.UNITS, f"{letter.get('email', '')}{r}", raw_to, f"Email của {code}")
             to, errs = parse_addresses(raw_to, name)
             cell = f"{letter.get('email', '')}{r}"
             reasons = []
@@ -179,6 +185,7 @@ def read_recipients(book: Book, settings: MailSettings, problems: Problems,
                                  f"{who}: chưa có địa chỉ email; điền cột 'Email' hoặc bỏ đơn vị này khỏi lần gửi.")
                 reasons.append(f"Chưa có email ({p.where()})")
             raw_cc = _cell(row, col["cc"])
+            _check_names(problems, layout.UNITS, f"{letter.get('cc', '')}{r}", raw_cc, f"CC của {code}")
             cc, cc_errs = parse_addresses(raw_cc)
             for e in cc_errs:
                 p = problems.add("mail_bad_address", layout.UNITS, f"{letter.get('cc', '')}{r}", raw_cc,
@@ -190,6 +197,8 @@ def read_recipients(book: Book, settings: MailSettings, problems: Problems,
         return out
     rows = settings_rows(book)
     row_no = rows.get("Email Ban TĐKT", (0, None))[0]
+    if row_no:
+        _check_names(problems, layout.SETTINGS, f"B{row_no}", settings.office_email, "'Email Ban TĐKT'")
     office, errs = parse_addresses(settings.office_email, settings.office_name)
     reasons = []
     for e in errs:
@@ -203,6 +212,25 @@ def read_recipients(book: Book, settings: MailSettings, problems: Problems,
     out.append(Recipient(OFFICE_KEY, "office", OFFICE_KEY, settings.office_name, tuple(office),
                          error="; ".join(reasons)))
     return out
+
+
+def _cleaned(problems: Problems, sheet: str, cell: str, text: str, what: str) -> str:
+    """``text`` cleaned for a header, with a warning naming the cell."""
+    clean = clean_header_text(text)
+    problems.warn("mail_header_text", sheet, cell, visible(text), "một dòng, không ký tự ẩn",
+                  f"{what} ({sheet}!{cell}) có {describe(text)}: trong thư dùng '{clean}'. "
+                  "Sửa ô này (bỏ xuống dòng, ký tự ẩn) để sổ tính và thư khớp nhau.")
+    return clean
+
+
+def _check_names(problems: Problems, sheet: str, cell: str, raw: Any, what: str) -> None:
+    """Warn when the names written in an address cell (``Tên <a@b>``) hold invisible
+    controls; line breaks there only separate addresses."""
+    if raw is None:
+        return
+    text = re.sub(r"[\r\n]+", "; ", nfc(str(raw)))
+    if needs_cleaning(text):
+        _cleaned(problems, sheet, cell, text, what)
 
 
 def _col_letter(j: int) -> str:

@@ -1,6 +1,8 @@
 """The send log: one JSON line per recipient and attempt, appended and fsynced.
 
-It lives beside the workbook (``<stem>.guithu.jsonl``) and is what makes a
+It lives beside the workbook (``<stem>.guithu.jsonl``, found from the workbook's
+absolute, symlink-resolved path, so the same workbook opened from any folder
+shares one log) and is what makes a
 second click safe: a message whose content hash has already been delivered to
 an address (by the same backend) is not sent again, so a batch interrupted by
 a crash, a dropped connection or a closed laptop resumes where it stopped.
@@ -11,7 +13,9 @@ server replies — never a password.
 
 Events: ``batch`` (start of a run), ``sent`` (server accepted the address),
 ``refused`` (5xx, permanent), ``deferred`` (4xx or connection lost after the
-retries; will be tried again next time), ``failed`` (not attempted: server
+retries; will be tried again next time), ``unknown`` (the server had the whole
+message but never answered: maybe delivered; never resent unless the officer
+asks, ``--resend-unknown``), ``failed`` (not attempted: server
 unreachable, login refused…), ``written`` (.eml in the outbox), ``draft``
 (Outlook draft created).
 """
@@ -28,7 +32,8 @@ DONE_EVENTS = frozenset({"sent", "draft"})
 
 
 def log_path_for(book_path: Path) -> Path:
-    book_path = Path(book_path)
+    """``<stem>.guithu.jsonl`` beside the workbook (the path made absolute, symlinks resolved)."""
+    book_path = Path(book_path).resolve()
     return book_path.with_name(f"{book_path.stem}.guithu.jsonl")
 
 
@@ -55,6 +60,15 @@ class SendLog:
             for r in self.records()
             if r.get("event") in DONE_EVENTS and r.get("backend") == backend
         }
+
+    def unknown(self, backend: str) -> dict[tuple[str, str], dict[str, Any]]:
+        """(content hash, lower-case address) -> the record, for every pair whose latest
+        event with ``backend`` is ``unknown`` (handed over, never answered)."""
+        last: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in self.records():
+            if r.get("backend") == backend and "addr" in r and r.get("event") != "batch":
+                last[(r.get("hash", ""), str(r["addr"]).lower())] = r
+        return {k: r for k, r in last.items() if r.get("event") == "unknown"}
 
     def last_status(self) -> dict[tuple[str, str], dict[str, Any]]:
         """The latest record per (hash, address)."""

@@ -52,6 +52,9 @@ SPECS = [
                        "Mẫu tiêu đề thư gửi từng đơn vị (jinja2); để trống dùng mẫu mặc định", owner="mail"),
     layout.SettingSpec("Tiêu đề thư Ban TĐKT", "mail_subject_office", "text", DEFAULT_SUBJECT_OFFICE,
                        "Mẫu tiêu đề thư gửi Ban TĐKT (jinja2); để trống dùng mẫu mặc định", owner="mail"),
+    layout.SettingSpec("Thư mục mẫu riêng", "mail_template_dir", "text", "",
+                       "Thư mục chứa mẫu thư riêng của khối (email_unit.txt.j2…); để trống dùng mẫu có sẵn. "
+                       "Đường dẫn tương đối tính từ thư mục của sổ tính", owner="mail"),
     layout.SettingSpec("Tệp đính kèm", "mail_attach_format", "choice", "docx",
                        "Định dạng báo cáo đính kèm: Word, PDF, Word và PDF, Không đính kèm", ATTACH_CHOICES, owner="mail"),
 ]
@@ -79,6 +82,7 @@ class MailSettings:
     backend: str = "smtp"
     subject_unit: str = DEFAULT_SUBJECT_UNIT
     subject_office: str = DEFAULT_SUBJECT_OFFICE
+    template_dir: str = ""
     attach_format: str = "docx"
 
 

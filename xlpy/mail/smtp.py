@@ -1,12 +1,17 @@
 """SMTP backend: STARTTLS or implicit TLS, login, retries with backoff.
 
-Failures are sorted into three kinds:
+Failures are sorted into four kinds:
 
-* **temporary** — a 4xx reply, a dropped connection, a timeout: retried with
+* **temporary** — a 4xx reply, or a dropped connection or timeout *before* the
+  message was handed over: retried with
   exponential backoff (:class:`RetryPolicy`), reconnecting each time; still
   failing after the last attempt → ``deferred`` (tried again next run);
 * **permanent** — a 5xx reply for an address or a message: ``refused``,
   reported for that recipient and not retried;
+* **unknown** — the whole message was handed over (the final "." of DATA
+  sent) but the answer never came (timeout, dropped connection): the server
+  may have queued it, so it is *not* retried — not in this run, not in the
+  next; the officer decides (``xlpy send --resend-unknown``);
 * **fatal** — the server cannot be reached after the retries, the login is
   refused, TLS fails, no password: :class:`SmtpFatal` stops the batch, and the
   caller marks every message not yet sent as not sent.
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -115,7 +121,7 @@ class Delivery:
     """What happened to one envelope address."""
 
     addr: str
-    status: str  # "sent" | "refused" | "deferred" | "failed"
+    status: str  # "sent" | "refused" | "deferred" | "unknown" | "failed"
     code: int | None = None
     detail: str = ""
     attempts: int = 0
@@ -162,6 +168,23 @@ class _Settled(dict):
 
 
 TEMPORARY_NET = (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout, TimeoutError)
+_DOT_LINE = re.compile(rb"(?m)^\.")
+
+
+@dataclass
+class _Transaction:
+    """How far one SMTP transaction got."""
+
+    accepted: list[str] = field(default_factory=list)  # RCPT accepted
+    rcpt_refused: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+    handed_over: bool = False  # DATA's final "." sent: from here a lost answer means "unknown"
+    reply: tuple[int, bytes] | None = None  # the answer to DATA (or to the end of data)
+
+
+def _wire(message: EmailMessage) -> bytes:
+    from .compose import SMTP_POLICY
+
+    return message.as_bytes(policy=SMTP_POLICY)
 
 
 class SmtpBackend:
@@ -288,17 +311,20 @@ class SmtpBackend:
             self.retry.sleep(d)
 
     # ---- sending --------------------------------------------------------------
-    def send(self, message: EmailMessage, envelope_from: str, rcpts: list[str],
+    def send(self, message: EmailMessage | bytes, envelope_from: str, rcpts: list[str],
              on_result: Callable[[Delivery], None] | None = None) -> list[Delivery]:
-        """Send ``message`` to ``rcpts``; one :class:`Delivery` per address.
+        """Send ``message`` (or its wire bytes) to ``rcpts``; one :class:`Delivery` per address.
 
         Only the addresses still pending are sent again on a retry, so an
-        address that was accepted is never sent twice by this loop.
-        ``on_result`` is called as soon as an address is settled (so the
-        caller can log it before anything else can go wrong).  A
-        :class:`SmtpFatal` raised midway carries the settled ones in
-        ``partial``.
+        address that was accepted is never sent twice by this loop.  Once the
+        message has been handed over (the final "." of DATA sent), a missing
+        answer — a timeout, a dropped connection — is ``unknown``: the server
+        may well have queued it, so it is never retried here.  ``on_result``
+        is called as soon as an address is settled (so the caller can log it
+        before anything else can go wrong).  A :class:`SmtpFatal` raised
+        midway carries the settled ones in ``partial``.
         """
+        data = message if isinstance(message, bytes) else _wire(message)
         results = _Settled(on_result)
         pending = list(dict.fromkeys(rcpts))
         delays = self.retry.delays()
@@ -306,6 +332,7 @@ class SmtpBackend:
         while pending:
             attempt += 1
             temp: dict[str, tuple[int | None, str]] = {}
+            tx = _Transaction()
             try:
                 try:
                     self.connect()
@@ -313,39 +340,46 @@ class SmtpBackend:
                     e.partial = list(results.values())
                     e.partial_reported = on_result is not None
                     raise
-                assert self._smtp is not None
-                refused = self._smtp.send_message(message, from_addr=envelope_from, to_addrs=pending)
+                self._transaction(data, envelope_from, pending, tx)
+                for a, (code, resp) in tx.rcpt_refused.items():
+                    if 400 <= code < 500:
+                        temp[a] = (code, _code_detail(code, resp))
+                    else:
+                        results[a] = Delivery(a, "refused", code, _code_detail(code, resp), attempt)
+                if tx.reply is not None:
+                    code, resp = tx.reply
+                    for a in tx.accepted:
+                        if 200 <= code < 300:
+                            results[a] = Delivery(a, "sent", code, "", attempt)
+                        elif 400 <= code < 500:
+                            temp[a] = (code, _code_detail(code, resp))
+                        else:
+                            results[a] = Delivery(a, "refused", code, _code_detail(code, resp), attempt)
+            except smtplib.SMTPResponseException as e:  # sender refused, a 4xx/5xx before DATA, …
+                detail = _code_detail(e.smtp_code, e.smtp_error)
                 for a in pending:
-                    if a in refused:
-                        code, resp = refused[a]
+                    if a in results:
+                        continue
+                    if 400 <= e.smtp_code < 500 or e.smtp_code == -1:
+                        temp[a] = (e.smtp_code, detail)
+                    else:
+                        results[a] = Delivery(a, "refused", e.smtp_code, detail, attempt)
+                self._reset()
+            except (*TEMPORARY_NET, OSError) as e:
+                self._drop()
+                why = f"mất kết nối: {e or type(e).__name__}" if isinstance(e, TEMPORARY_NET) else f"lỗi mạng: {e}"
+                if tx.handed_over:
+                    # the server has the whole message and may have queued it: unknown, not retried
+                    for a, (code, resp) in tx.rcpt_refused.items():
                         if 400 <= code < 500:
                             temp[a] = (code, _code_detail(code, resp))
                         else:
                             results[a] = Delivery(a, "refused", code, _code_detail(code, resp), attempt)
-                    else:
-                        results[a] = Delivery(a, "sent", 250, "", attempt)
-            except smtplib.SMTPRecipientsRefused as e:
-                for a in pending:
-                    code, resp = e.recipients.get(a, (None, b""))
-                    if code is None or 400 <= code < 500:
-                        temp[a] = (code, _code_detail(code, resp))
-                    else:
-                        results[a] = Delivery(a, "refused", code, _code_detail(code, resp), attempt)
-                self._reset()
-            except smtplib.SMTPResponseException as e:  # sender refused, data error, …
-                detail = _code_detail(e.smtp_code, e.smtp_error)
-                if 400 <= e.smtp_code < 500 or e.smtp_code == -1:
-                    temp = {a: (e.smtp_code, detail) for a in pending}
+                    for a in tx.accepted:
+                        results[a] = Delivery(a, "unknown", None,
+                                              f"máy chủ đã nhận nội dung thư nhưng chưa trả lời ({why})", attempt)
                 else:
-                    for a in pending:
-                        results[a] = Delivery(a, "refused", e.smtp_code, detail, attempt)
-                self._reset()
-            except TEMPORARY_NET as e:
-                self._drop()
-                temp = {a: (None, f"mất kết nối: {e or type(e).__name__}") for a in pending}
-            except OSError as e:
-                self._drop()
-                temp = {a: (None, f"lỗi mạng: {e}") for a in pending}
+                    temp = {a: (None, why) for a in pending if a not in results}
             pending = list(temp)
             if not pending:
                 break
@@ -357,6 +391,41 @@ class SmtpBackend:
             self._drop()  # a fresh session for the retry
             self.retry.sleep(d)
         return [results[a] for a in dict.fromkeys(rcpts)]
+
+    def _transaction(self, data: bytes, envelope_from: str, rcpts: list[str], tx: "_Transaction") -> None:
+        """MAIL, RCPT, DATA on the open session, noting in ``tx`` how far it got.
+
+        smtplib's ``sendmail`` cannot tell "failed before the server had the
+        message" (safe to retry) from "no answer after the final dot" (the
+        server may have queued it), so the transaction is spelt out here with
+        smtplib's public primitives."""
+        smtp = self._smtp
+        assert smtp is not None
+        smtp.ehlo_or_helo_if_needed()
+        options = [f"SIZE={len(data)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+        code, resp = smtp.mail(envelope_from, options)
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, resp, envelope_from)
+        for a in rcpts:
+            code, resp = smtp.rcpt(a)
+            if code in (250, 251):
+                tx.accepted.append(a)
+            else:
+                tx.rcpt_refused[a] = (code, resp)
+        if not tx.accepted:
+            self._reset()
+            return
+        code, resp = smtp.docmd("DATA")
+        if code != 354:
+            tx.reply = (code, resp)
+            self._reset()
+            return
+        body = _DOT_LINE.sub(b"..", data)
+        if not body.endswith(b"\r\n"):
+            body += b"\r\n"
+        smtp.send(body + b".\r\n")
+        tx.handed_over = True
+        tx.reply = smtp.getreply()
 
     def _reset(self) -> None:
         if self._smtp is None:
