@@ -73,7 +73,7 @@ def main(argv: list[str]) -> int:
     task, rest = argv[0], argv[1:]
     if task == "demo":
         py = ensure_env()
-        return _run(py, "-m", "xlpy.cli", "demo", *rest)
+        return _run(py, "-P", "-m", "xlpy.cli", "demo", *rest)
     if task == "test":
         py = ensure_env("test,build")
         return _run(py, "-P", "-m", "pytest", *rest)  # -P: import the installed xlpy, not ./xlpy
@@ -82,10 +82,10 @@ def main(argv: list[str]) -> int:
         return _run(py, "benchmarks/run.py", *rest)
     if task == "docs":
         py = ensure_env()
-        return _run(py, "-m", "xlpy.docgen") or _run(py, "samples/build_samples.py")
+        return _run(py, "-P", "-m", "xlpy.docgen") or _run(py, "-P", "samples/build_samples.py")
     if task == "addin":
         py = ensure_env("build")
-        return _run(py, "-m", "xlpy.cli", "build-addin", *rest)
+        return _run(py, "-P", "-m", "xlpy.cli", "build-addin", *rest)
     print(f"unknown task {task!r}\n{__doc__}")
     return 2
 

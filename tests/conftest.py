@@ -40,11 +40,11 @@ def edit_cells(path: Path, edits: dict[tuple[str, str], object]) -> None:
 
 def input_values(path: Path, sheets: list[str] | None = None) -> dict[tuple[str, str], object]:
     """Every non-empty cell value of the input sheets."""
-    from xlpy.book import layout as L
+    from xlpy.features import input_sheets
 
     wb = openpyxl.load_workbook(path)
     out = {}
-    for name in sheets or L.INPUT_SHEETS:
+    for name in sheets or input_sheets():
         if name not in wb.sheetnames:
             continue
         for row in wb[name].iter_rows():
@@ -52,3 +52,21 @@ def input_values(path: Path, sheets: list[str] | None = None) -> dict[tuple[str,
                 if c.value is not None:
                     out[(name, c.coordinate)] = c.value
     return out
+
+
+def set_settings(wb, values: dict) -> None:
+    """Type settings (by attribute name) into an openpyxl workbook's settings sheet, adding rows as needed."""
+    from xlpy.features import settings
+    from xlpy.schema import core as S
+
+    labels = {s.attr: s.key for s in settings()}
+    ws = wb[S.SETTINGS]
+    rows = {ws.cell(row=i, column=1).value: i for i in range(2, ws.max_row + 1)}
+    for attr, v in values.items():
+        label = labels[attr]
+        i = rows.get(label)
+        if i is None:
+            i = ws.max_row + 1
+            ws.cell(row=i, column=1, value=label)
+            rows[label] = i
+        ws.cell(row=i, column=2, value=v)

@@ -208,12 +208,11 @@ OFFICE = "bantdkt@tinh.example.vn"
 SENDER = "khoitruong@snv.example.vn"
 
 
-def make_book(path: Path, *, units=UNITS, settings: dict[str, Any] | None = None, results: bool = True) -> Path:
-    import openpyxl
+def make_book(path: Path, *, units=UNITS, settings: dict[str, Any] | None = None) -> Path:
+    """A real block workbook (xlpy's own builder): the units with their addresses, one
+    100-point criterion scored 100 − 2,25 × position, and the mail settings given by key."""
+    from xlpy.book.template import build_workbook
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Cài đặt"
     base = {
         "Tên khối": "Khối các sở, ban, ngành tổng hợp",
         "Năm": 2025,
@@ -225,22 +224,12 @@ def make_book(path: Path, *, units=UNITS, settings: dict[str, Any] | None = None
         "Tệp đính kèm": "Word",
     }
     base.update(settings or {})
-    ws.append(["Khóa", "Giá trị"])
-    for k, v in base.items():
-        if v is not None:
-            ws.append([k, v])
-    wu = wb.create_sheet("Đơn vị")
-    wu.append(["Mã đơn vị", "Tên đơn vị", "Vai trò", "Tỷ lệ nữ (%)", "Phiếu bầu", "Email", "CC"])
-    for code, name, role, email, cc in units:
-        wu.append([code, name, role, 50, None, email or None, cc or None])
-    if results:
-        wr = wb.create_sheet("Kết quả")
-        wr.append(["Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Hạng", "Xếp loại"])
-        for i, (code, name, *_rest) in enumerate(units, start=1):
-            wr.append([code, name, 100 - i * 2.25, i, "Hoàn thành xuất sắc nhiệm vụ" if i < 3 else "Hoàn thành tốt nhiệm vụ"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    rows = [{"code": code, "name": name, "role": role, "women_share": 50, "email": email or None, "cc": cc or None}
+            for code, name, role, email, cc in units]
+    crit = [{"code": "01", "name": "Kết quả thực hiện nhiệm vụ", "kind": "Điểm", "max_points": 100}]
+    scores = {code: {"01": 100 - i * 2.25} for i, (code, *_rest) in enumerate(units, start=1)}
+    return build_workbook(path, settings={k: v for k, v in base.items() if v is not None},
+                          tables={"Đơn vị": rows, "Tiêu chí": crit}, stages={"self": scores})
 
 
 def make_attachments(folder: Path, codes=("SNV", "STC", "SKHĐT", "STP")) -> dict[str, bytes]:

@@ -33,6 +33,10 @@ class FakeRange:
         rows = v if isinstance(v, list) else [[v]]
         for i, row in enumerate(rows):
             for j, x in enumerate(row if isinstance(row, list) else [row]):
+                if isinstance(x, str) and x.startswith("'"):
+                    x = x[1:]  # Excel: a leading apostrophe makes the rest text and is not part of the value
+                elif isinstance(x, str) and x.startswith("="):
+                    x = ("FORMULA", x)  # Excel would make this a live formula
                 self.sheet.cells[(self.row + i, self.column + j)] = x
 
 
@@ -143,3 +147,14 @@ def test_failure_leaves_the_workbook_unchanged(xb):
         book.replace_outputs([OutputSheet("Kết quả", ["Mã"], [["A"]]), OutputSheet("Kiểm tra", ["Mục"], [["x"]])])
     assert snapshot(xb) == before
     assert xb.app.screen_updating is True
+
+
+def test_text_that_looks_like_a_formula_or_a_number_stays_text():
+    from xlpy.excel.xwbook import _plan
+
+    out = OutputSheet("Kết quả", ["Mã", "Tên"], [["007", '=HYPERLINK("http://x","bấm")'], ["1/2", "+cmd"]])
+    plan = _plan(out)
+    cells = [v for row in plan["table"] for v in row]
+    # every text goes to Excel with the text prefix, so Excel neither evaluates nor converts it
+    assert all(isinstance(v, str) and v.startswith("'") for v in cells)
+    assert cells[3] == "'=HYPERLINK(\"http://x\",\"bấm\")"

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import edit_cells
 from xlpy import actions
-from xlpy.book import layout as L
+from xlpy.schema import core as L
 
 
 def digest(p):
@@ -74,7 +74,7 @@ def test_unknown_criterion_column_and_kind(sample_copy):
     edit_cells(path, {(L.SELF, "C1"): "99", (L.CRITERIA, "D3"): "Điểm cộng"})
     _, found = problems_of(path)
     assert ("unknown_criterion", L.SELF, "C1") in found
-    assert ("bad_kind", L.CRITERIA, "D3") in found
+    assert ("bad_choice", L.CRITERIA, "D3") in found  # a choice column, checked like every other
 
 
 def test_nfd_text_is_matched_and_warned(sample_copy, tmp_path):

@@ -2,23 +2,22 @@
 
 import hashlib
 
-import openpyxl
 import pytest
 
 from xlpy import actions
-from xlpy.book.io import backup_path
+from xlpy.book.package import Package
+from xlpy.fsio import backup_path
 
 
 def test_crash_while_saving_keeps_original(sample_copy, monkeypatch):
     path = sample_copy("so-nganh-100")
     before = hashlib.sha256(path.read_bytes()).digest()
 
-    def broken_save(self, filename):
-        with open(filename, "wb") as fh:
-            fh.write(b"PK\x03\x04 half a zip")  # a partial file, then the process fails
+    def broken_write(self, out, changes, level=6):
+        out.write(b"PK\x03\x04 half a zip")  # a partial file, then the process fails
         raise OSError("ổ đĩa đầy")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    monkeypatch.setattr(Package, "write", broken_write)
     with pytest.raises(OSError):
         actions.run("compute", path)
     assert hashlib.sha256(path.read_bytes()).digest() == before

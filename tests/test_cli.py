@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from conftest import ROOT, edit_cells
-from xlpy.book import layout as L
+from xlpy.schema import core as L
 
 
 def xlpy(*args, cwd=ROOT):
@@ -55,7 +55,9 @@ def test_new_then_prepare_builds_score_sheets(tmp_path):
     assert xlpy("new", path).returncode == 1  # refuses to overwrite
     wb = openpyxl.load_workbook(path)
     assert wb[L.SETTINGS]["B2"].value == "Khối Văn hóa – Xã hội"
-    assert all(s in wb.sheetnames for s in L.INPUT_SHEETS)
+    from xlpy.features import input_sheets
+
+    assert all(s in wb.sheetnames for s in input_sheets())
     wb[L.UNITS]["A2"], wb[L.UNITS]["B2"] = "SYT", "Sở Y tế"
     wb[L.UNITS]["A3"], wb[L.UNITS]["B3"] = "SGD", "Sở Giáo dục và Đào tạo"
     for col, v in zip("ABCDE", ("1", None, "Kế hoạch thi đua", "Điểm", 60)):

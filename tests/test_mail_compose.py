@@ -11,13 +11,11 @@ from pathlib import Path
 import pytest
 
 from mail_server import OFFICE, UNITS, make_attachments, make_book
-from xlpy.book.io import FileBook
 from xlpy.core.problems import Problems
 from xlpy.mail.batch import assign_attachments
 from xlpy.mail.compose import ComposeError, compose, encode_text_header, make_env
 from xlpy.mail.recipients import OFFICE_KEY, AddressError, Recipient, parse_address, parse_addresses, read_recipients
 from xlpy.mail.sendlog import SendLog
-from xlpy.mail.settings import read_mail_settings
 from xlpy.mail.smtp import get_password
 
 SENDER = Address("Khối trưởng – Sở Nội vụ", "khoitruong", "snv.example.vn")
@@ -55,9 +53,11 @@ def test_parse_addresses_splits_and_reports():
 
 def test_recipients_from_book_report_each_bad_unit(tmp_path):
     units = UNITS + [("SYT", "Sở Y tế", "Thành viên", "", ""), ("SGD", "Sở Giáo dục", "Thành viên", "sgd@@x.vn", "")]
-    book = FileBook(make_book(tmp_path / "k.xlsx", units=units))
-    problems = Problems()
-    recips = read_recipients(book, read_mail_settings(book, problems), problems)
+    from xlpy import load_round
+    from xlpy.mail.settings import mail_settings
+
+    rnd, problems = load_round(make_book(tmp_path / "k.xlsx", units=units))
+    recips = read_recipients(rnd.units_table, mail_settings(rnd.settings), rnd.settings, problems)
     by = {r.key: r for r in recips}
     assert [r.key for r in recips] == ["SNV", "STC", "SKHĐT", "STP", "SYT", "SGD", OFFICE_KEY]
     assert by["STC"].to[0].display_name == "Văn thư Sở Tài chính" and by["STC"].cc[0].addr_spec == "giamdoc@stc.example.vn"
@@ -71,11 +71,11 @@ def test_recipients_from_book_report_each_bad_unit(tmp_path):
 
 
 def test_password_in_workbook_is_flagged_and_not_echoed(tmp_path):
-    book = FileBook(make_book(tmp_path / "k.xlsx", settings={"Mật khẩu SMTP": "bi-mat-123"}))
-    problems = Problems()
-    read_mail_settings(book, problems)
-    [p] = [p for p in problems if p.code == "mail_password_in_book"]
-    assert "bi-mat-123" not in str(p)
+    from xlpy import load_round
+
+    _rnd, problems = load_round(make_book(tmp_path / "k.xlsx", settings={"Mật khẩu SMTP": "bi-mat-123"}))
+    [p] = [p for p in problems if p.code == "password_in_book"]
+    assert "bi-mat-123" not in str(p) and p.is_error
 
 
 # ---- composing ------------------------------------------------------------------------

@@ -84,8 +84,9 @@ def status_sheet(path: Path) -> list[dict]:
     wb = openpyxl.load_workbook(path, read_only=True)
     rows = list(wb["Gửi thư"].iter_rows(values_only=True))
     wb.close()
-    header = rows[0]
-    return [dict(zip(header, r)) for r in rows[1:] if r and r[0] is not None and isinstance(r[0], int)]
+    h = next(i for i, r in enumerate(rows) if r and r[0] == "STT")  # below the sheet's title
+    header = rows[h]
+    return [dict(zip(header, r)) for r in rows[h + 1:] if r and r[0] is not None and isinstance(r[0], int)]
 
 
 def check_message(m, code: str, files: dict[str, bytes]) -> None:

@@ -14,7 +14,7 @@ from docx.shared import Pt
 
 from xlpy import actions
 from xlpy.book.io import FileBook
-from xlpy.book.read import read_block
+from xlpy import load_block
 from xlpy.core.engine import compute
 from xlpy.core.model import Block, Criterion, Kind, Settings, Stage, Unit
 from xlpy.reports import charts
@@ -171,7 +171,7 @@ def _all_paragraphs(d):
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
 def test_every_template_renders_for_every_sample(sample, tmp_path):
-    block, problems = read_block(FileBook(sample))
+    block, problems = load_block(sample)
     assert block is not None, problems
     r = compute(block)
     ctx = build_context(r)

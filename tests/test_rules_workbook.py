@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 
 from xlpy import actions
-from xlpy.rules import sheets as S
-from xlpy.rules.samples import set_settings
+from xlpy.schema import rules as S
+from conftest import set_settings
 from xlpy.samples import SAMPLES, build_sample
 
 EXPECTED = Path(__file__).resolve().parent.parent / "samples" / "expected"
@@ -24,6 +24,16 @@ EXPECTED = Path(__file__).resolve().parent.parent / "samples" / "expected"
 def built(tmp_path_factory):
     d = tmp_path_factory.mktemp("samples")
     return {name: build_sample(name, d / f"{name}.xlsx") for name in SAMPLES}
+
+
+def history_of(path: Path) -> list:
+    """The history records of a workbook, read as the checks read them."""
+    from xlpy import load_round
+    from xlpy.core.problems import Problems
+    from xlpy.rules import inputs
+
+    rnd, _ = load_round(path)
+    return inputs.history(rnd.table(S.HISTORY_TABLE), set(), Problems())
 
 
 def _copy(built, name, tmp_path) -> Path:
@@ -119,7 +129,7 @@ def test_bad_input_reported_together_with_sheet_and_cell_and_nothing_modified(bu
     assert ("unknown_unit", S.PROPOSALS, "B3") in found
     assert ("bad_date", S.PEOPLE, "K2") in found
     assert ("unknown_unit", S.HISTORY, "C2") in found
-    assert any(c == "percent_above_100" and s == "Cài đặt" for c, s, _ in found)
+    assert any(c == "above_max" and s == "Cài đặt" for c, s, _ in found)
     assert any(c == "contradictory_setting" and s == "Cài đặt" for c, s, _ in found)
     assert book.read_bytes() == before  # nothing modified
     assert all(p.message for p in r.problems)
@@ -142,7 +152,7 @@ def test_history_import_from_last_years_workbook(built, tmp_path):
     p["J2"] = "QĐ 3001/QĐ-UBND"  # row 2: SKHCN TTLĐXS decided
     wb.save(old)
     new = _copy(built, "so-nganh-100", tmp_path)
-    before = len(S.read_history(actions_book(new), set(), __import__("xlpy.core.problems", fromlist=["Problems"]).Problems()))
+    before = len(history_of(new))
     r = actions.run("history import", new, sources=[old])
     assert r.ok, [str(x) for x in r.problems]
     rows = r.data["rows"]
@@ -152,7 +162,7 @@ def test_history_import_from_last_years_workbook(built, tmp_path):
     assert any(x["code"] == "CN10" and x["title"] == "HTXS" and x["kind"] == "xep_loai" for x in rows)
     assert not any(x["code"] == "CN06" and x["title"] == "HTXS" for x in rows)  # already there for 2024
     assert r.data["added"] == len(rows)
-    after = S.read_history(actions_book(new), set(), __import__("xlpy.core.problems", fromlist=["Problems"]).Problems())
+    after = history_of(new)
     assert len(after) == before + r.data["added"]
     # importing again adds nothing
     r2 = actions.run("history import", new, sources=[old])

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT, SAMPLE_NAMES, SAMPLES, input_values
 from xlpy import actions
-from xlpy.book import layout as L
+from xlpy.schema import core as L
 
 sys.path.insert(0, str(SAMPLES))
 import oracle  # noqa: E402
@@ -58,7 +58,7 @@ def test_unresolved_and_broken_ties_are_reported(sample_copy):
     (tie,) = r.data["ties"]
     assert tie["units"] == ["TPH", "HTN"] and not tie["resolved"]
     tph = next(u for u in r.data["units"] if u["code"] == "TPH")
-    assert tph["tie"] == {"tied_with": ["HTN"], "broken_by": None, "unresolved": True}
+    assert tph["tie"] == {"tied_with": ["HTN"], "still_tied_with": ["HTN"], "broken_by": None, "unresolved": True}
     r = actions.run("compute", sample_copy("so-nganh-100"))
     by = {t["units"][0]: t for t in r.data["ties"]}
     assert by["VPUB"]["broken_by"] == ["07"] and by["SNGV"]["broken_by"] == ["TY_LE_NU"]

@@ -107,7 +107,8 @@ def test_stage_differences_report_changed_items():
     k = pd.DataFrame({"1": [8.0, 8.0], "2": [10.0, np.nan]}, index=["X", "Y"])
     b = block_of(crit, {"X": {}, "Y": {}}, stages={Stage.SELF: s, Stage.BLOCK: k})
     d = compute(b).differences
-    assert d[["unit", "criterion", "self", "block", "final", "change"]].values.tolist() == [["X", "1", 9.0, 8.0, 8.0, -1.0]]
+    keys = ("unit", "criterion", "self", "block", "final", "change")
+    assert [[x[k] for k in keys] for x in d] == [["X", "1", 9.0, 8.0, 8.0, -1.0]]
 
 
 def test_declared_part_moves_a_per_event_criterion_into_the_capped_bonus():

@@ -109,9 +109,11 @@ def test_quota_is_exact_and_floors_by_default():
 @pytest.mark.parametrize(
     "call, fragment",
     [
-        (lambda: TDKT_SCORE([["1.1", "9"]], CRITERIA), "thiếu cột"),
-        (lambda: TDKT_SCORE([CODES, [50.0, 1.0, 1.0, 1.0, 1.0]], CRITERIA), "vượt điểm tối đa"),
-        (lambda: TDKT_SCORE([CODES, ["tám", 1.0, 1.0, 1.0, 1.0]], CRITERIA), "không phải số"),
+        # the workbook reader's own messages: a worksheet function checks exactly as the workbook does
+        (lambda: TDKT_SCORE([["1.1", "9"]], CRITERIA), "không phải mã tiêu chí"),
+        (lambda: TDKT_SCORE([["1.1"], [5.0]], CRITERIA), "thiếu cột tiêu chí"),
+        (lambda: TDKT_SCORE([CODES, [50.0, 1.0, 1.0, 1.0, 1.0]], CRITERIA), "vượt mức tối đa"),
+        (lambda: TDKT_SCORE([CODES, ["tám", 1.0, 1.0, 1.0, 1.0]], CRITERIA), "thay vì số"),
         (lambda: TDKT_SCORE([CODES, ["#DIV/0!", 1.0, 1.0, 1.0, 1.0]], CRITERIA), "#DIV/0!"),
         (lambda: TDKT_SCORE(points_table(), [r[:4] for r in CRITERIA]), "Điểm tối đa"),
         (lambda: TDKT_SCORE(points_table(), CRITERIA, 20), "Số chữ số thập phân"),

@@ -157,7 +157,7 @@ def emit(result: Any, as_json: bool) -> int:
             if len(probs) > MAX_PROBLEMS else ""
         print_table("Lỗi và cảnh báo", ["Mức độ", "Ở đâu", "Nội dung"], rows, more)
         print()
-    print(result.message, file=sys.stdout if result.ok else sys.stderr)
+    print(result.message)
     return 0 if result.ok else 1
 
 
@@ -179,6 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from . import actions as registry
 
     book = args.pop("book", None)
+    if book is not None and not Path(book).exists():
+        print(f"Không tìm thấy sổ tính: {book}")
+        return 2
     opts = {k: v for k, v in args.items() if v is not REQUIRED}
     try:
         result = registry.run(act.name, book, **opts) if act.uses_book else registry.run(act.name, **opts)

@@ -11,10 +11,8 @@ source (the decorators do nothing outside Windows Excel).
 from __future__ import annotations
 
 import ast
-import inspect
 import sys
 from pathlib import Path
-from typing import Annotated, get_args, get_origin
 
 from . import actions
 
@@ -22,33 +20,53 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "reference.md"
 
 
+KIND_VI = {"file": "tệp", "files": "các tệp", "folder": "thư mục", "choice": "lựa chọn", "flag": "cờ", "int": "số nguyên",
+           "float": "số", "text": "văn bản"}
+
+
 def _param_rows(act: actions.Action) -> list[str]:
     rows = []
-    sig = inspect.signature(act.func, eval_str=True)
-    for i, p in enumerate(sig.parameters.values()):
-        if i == 0 and act.uses_book:
-            rows.append("| `BOOK` | đối số | Sổ tính (.xlsx) của khối thi đua |")
+    for p in act.params:
+        if p.kind == "book":
+            rows.append(f"| `BOOK` | đối số | {p.help} |")
             continue
-        if p.name == "progress":
+        kind = KIND_VI.get(p.kind, p.kind)
+        if p.required:
+            rows.append(f"| `{p.name.upper()}` | đối số ({kind}) | {p.help} |")
             continue
-        help_text = ""
-        if get_origin(p.annotation) is Annotated:
-            help_text = next((m for m in get_args(p.annotation)[1:] if isinstance(m, str)), "")
-        if p.default is inspect.Parameter.empty:
-            rows.append(f"| `{p.name.upper()}` | đối số | {help_text} |")
-        else:
-            flag = "--" + p.name.replace("_", "-")
-            if isinstance(p.default, bool):
-                flag = f"{flag} / --no-{p.name.replace('_', '-')}"
-            default = "" if p.default is None else f" (mặc định: `{p.default}`)"
-            rows.append(f"| `{flag}` | tùy chọn | {help_text}{default} |")
+        flag = p.flag
+        if p.kind == "flag":
+            flag = f"{flag} / --no-{p.name.replace('_', '-')}"
+        choices = f" Chọn: {', '.join(p.choices)}." if p.choices else ""
+        default = "" if p.default is None else f" (mặc định: `{p.default}`)"
+        rows.append(f"| `{flag}` | tùy chọn ({kind}) | {p.help}{choices}{default} |")
     rows.append("| `--json` | tùy chọn | In kết quả dạng JSON |")
+    return rows
+
+
+def settings_rows() -> list[str]:
+    """Every settings key of the “Cài đặt” sheet, by feature."""
+    from .features import FEATURES
+
+    rows = ["| Khóa | Phần | Kiểu | Mặc định | Ý nghĩa |", "|---|---|---|---|---|"]
+    kinds = {"text": "văn bản", "int": "số nguyên", "number": "số", "percent": "phần trăm", "date": "ngày", "choice": "lựa chọn",
+             "yesno": "Có/Không", "list": "danh sách (;)"}
+    for f in FEATURES:
+        for st in f.settings:
+            default = st.default_label()
+            shown = "" if default in (None, "") else f"`{default}`"
+            kind = kinds.get(st.kind, st.kind) + (", **mẫu Jinja** (hộp cát)" if st.template else "")
+            rows.append(f"| {st.key} | {f.label} | {kind} | {shown} | {st.help} |")
     return rows
 
 
 def udf_specs(path: Path | None = None) -> list[dict]:
     """Worksheet functions declared in xlpy/excel/udfs.py: name, args, docs."""
-    path = path or ROOT / "xlpy" / "excel" / "udfs.py"
+    if path is None:
+        from importlib.util import find_spec
+
+        spec = find_spec("xlpy.excel.udfs")
+        path = Path(spec.origin) if spec and spec.origin else ROOT / "xlpy" / "excel" / "udfs.py"
     if not path.exists():
         return []
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -95,6 +113,12 @@ def render() -> str:
         lines.append("|---|---|---|")
         lines.extend(_param_rows(act))
         lines.append("")
+    lines += ["## Thiết lập ở trang “Cài đặt”", "",
+              "Khóa ở cột A, giá trị ở cột B. Khóa so khớp không phân biệt hoa thường, dạng Unicode và khoảng trắng; "
+              "khóa gõ gần giống (thiếu dấu, sai một chữ) là lỗi, xlpy không đoán. Các khóa ghi **mẫu Jinja** chạy trong hộp "
+              "cát, chỉ dùng các biến được liệt kê trong hướng dẫn.", ""]
+    lines += settings_rows()
+    lines.append("")
     specs = udf_specs()
     lines += ["## Hàm trong ô tính (cần add-in xlpy)", ""]
     lines.append(

@@ -168,7 +168,9 @@ MAIL = Feature(
                     Param("only", "text", "Chỉ gửi cho các mã đơn vị này (cách nhau bằng dấu phẩy; 'ban-tdkt' = Ban TĐKT)", None),
                     Param("partial", "flag", "Vẫn gửi cho các người nhận hợp lệ khi có người nhận bị lỗi địa chỉ", False),
                     Param("retry_delay", "float", "Số giây chờ trước lần thử lại đầu tiên khi máy chủ tạm lỗi (nhân đôi mỗi lần)", 2.0),
-                    Param("attempts", "int", "Số lần thử tối đa cho mỗi thư khi máy chủ tạm lỗi", 4)),
+                    Param("attempts", "int", "Số lần thử tối đa cho mỗi thư khi máy chủ tạm lỗi", 4),
+                    Param("resend_unknown", "flag", "Gửi lại cả những thư 'Chưa rõ' (máy chủ đã nhận nội dung nhưng chưa trả lời) – "
+                          "chỉ dùng khi đã hỏi người nhận và chắc chắn họ chưa nhận được", False)),
                    group="Báo cáo", icon="FileSendAsAttachment", order=80, confirm="xlpy.mail.actions:_confirm_send",
                    supertip="Lập thư cho từng đơn vị (Email, CC ở trang Đơn vị) và cho Ban TĐKT (Cài đặt), kèm báo cáo. Lần đầu chỉ "
                    "chạy thử: thư được ghi thành tệp .eml và trang 'Gửi thư' liệt kê ai nhận gì. Gửi thật sẽ bỏ qua những địa chỉ "

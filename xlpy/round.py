@@ -146,89 +146,8 @@ class Round:
             e = read_entries(self.grid(sheet), name, units, crit, p, merged=self.merged(sheet), broken=broken)
             if e is not None:
                 self.entries[stage] = e
-        self._check_targets(crit, units)
-        if p.has_errors or not units or not crit:
-            return
-        self._check_scores(units, crit)
-        if p.has_errors:
-            return
-        self._check_maximum(settings, crit)
-        stages = {st: e.values for st, e in self.entries.items() if not e.empty}
-        self.block = Block(settings=settings, units=tuple(units), criteria=tuple(crit), groups=tuple(groups), classes=classes,
-                           stages=stages, targets=self.targets_entries.values if self.targets_entries is not None else None)
-
-    def _check_targets(self, crit, units) -> None:
-        """Every unit with an entry for a ratio/target criterion needs a target."""
-        tv = self.targets_entries.values if self.targets_entries is not None else None
-        for k, c in enumerate(crit):
-            if c.kind not in (Kind.RATIO, Kind.TARGET) or c.target is not None:
-                continue
-            entered = np.zeros(len(units), dtype=bool)
-            for e in self.entries.values():
-                entered |= ~np.isnan(e.values[:, k])
-            have = ~np.isnan(tv[:, k]) if tv is not None else np.zeros(len(units), dtype=bool)
-            missing = [units[i].code for i in np.flatnonzero(entered & ~have)]
-            if missing:
-                r = self.criteria_rows[c.code]
-                self.problems.add(
-                    "missing_target", S.CRITERIA, r.addr("target") if "target" in r.cols else r.addr("code"), ", ".join(missing),
-                    "chỉ tiêu chung ở cột Chỉ tiêu hoặc chỉ tiêu từng đơn vị",
-                    f"Tiêu chí “{c.code}” tính theo chỉ tiêu nhưng chưa có chỉ tiêu cho: {', '.join(missing)}. "
-                    f"Nhập chỉ tiêu chung ở trang Tiêu chí hoặc từng đơn vị ở trang “{S.TARGETS}”.")
-
-    def _check_scores(self, units, crit) -> None:
-        """Empty sheets, blank items and stage fallbacks are said, never silent."""
-        p = self.problems
-        reviews = [(st, self.entries[st]) for st in (Stage.SELF, Stage.BLOCK) if st in self.entries]
-        for st, e in self.entries.items():
-            if e.empty and st is not Stage.OFFICE:
-                p.warn("empty_score_sheet", e.sheet, "", "(trống)", "điểm của các đơn vị",
-                       f"Trang “{e.sheet}” chưa có điểm nào; xlpy không dùng trang này.")
-        used = [(st, e) for st, e in reviews if not e.empty]
-        if not used:
-            p.add("no_scores", S.SELF, "C2", "(trống)", "điểm của các đơn vị",
-                  "Các trang chấm điểm chưa có điểm nào: chưa thể tính điểm, xếp hạng. Nhập điểm ở trang “Tự chấm” (và “Khối chấm”).")
-            return
-        ucodes = [u.code for u in units]
-        ccodes = [c.code for c in crit]
-        entered = np.zeros((len(units), len(crit)), dtype=bool)
-        for _st, e in self.entries.items():
-            entered |= ~np.isnan(e.values)
-        blank = [(ucodes[i], ccodes[j]) for i, j in zip(*np.nonzero(~entered))]
-        if blank:
-            e0 = used[-1][1]
-            first = e0.addr(*blank[0]) if blank[0][0] in e0.rows and blank[0][1] in e0.columns else "C2"
-            p.warn("unscored_items", e0.sheet, first, f"{len(blank)} ô", "điểm ở ít nhất một lần chấm",
-                   f"Còn {len(blank)} mục chưa có điểm ở lần chấm nào, được tính 0 điểm: {describe_cells(blank)}.")
-        if self.block_policy_last() and len(used) == 2:
-            later = used[-1][1]
-            earlier = used[0][1]
-            office = self.entries.get(Stage.OFFICE)
-            fb = np.isnan(later.values) & ~np.isnan(earlier.values)
-            if office is not None:
-                fb &= np.isnan(office.values)
-            cells = [(ucodes[i], ccodes[j]) for i, j in zip(*np.nonzero(fb))]
-            if cells:
-                first = later.addr(*cells[0]) if cells[0][0] in later.rows and cells[0][1] in later.columns else ""
-                p.warn("stage_fallback", later.sheet, first, f"{len(cells)} ô trống", f"điểm ở trang “{later.sheet}”",
-                       f"Trang “{later.sheet}” còn trống {len(cells)} ô; xlpy dùng điểm ở trang “{earlier.sheet}” cho các mục này "
-                       f"(đánh dấu ở cột Ghi chú của trang Kết quả): {describe_cells(cells)}.")
-
-    def block_policy_last(self) -> bool:
-        return self.settings.get("final_policy") == "last"
-
-    def _check_maximum(self, settings, crit) -> None:
-        if settings.max_total is None and any(c.part is Part.BONUS for c in crit):
-            content = sum(c.max_points * c.effective_weight for c in crit if c.part is Part.CONTENT)
-            bonus = sum(c.max_points * c.effective_weight for c in crit if c.part is Part.BONUS)
-            if settings.content_cap is not None:
-                content = min(content, settings.content_cap)
-            if settings.bonus_cap is not None:
-                bonus = min(bonus, settings.bonus_cap)
-            self.problems.warn(
-                "max_includes_bonus", S.SETTINGS, self.settings.cell("max_total") or "B", "(trống)", "thang điểm xếp loại",
-                f"“Điểm tối đa” để trống nên xếp loại tính trên {fmt_num(content + bonus)} điểm "
-                f"(gồm {fmt_num(bonus)} điểm thưởng). Nếu thang điểm xếp loại là {fmt_num(content)}, nhập {fmt_num(content)} vào ô này.")
+        self.block = assemble_block(settings, units, crit, groups, classes, self.entries, self.targets_entries, where,
+                                    p, settings_values=self.settings)
 
     # ---- what the features use ------------------------------------------------
     @property
@@ -276,6 +195,98 @@ class Round:
             self.problems.add("no_rule_set", S.SETTINGS, self.settings.cell("round_date") or "B", inp.round_date.strftime("%d/%m/%Y"),
                               "Ngày xét từ 01/01/2024", str(e))
             return None
+
+
+def assemble_block(settings, units, crit, groups, classes, entries: dict, targets: Entries | None, criteria_rows: dict,
+                   problems: Problems, *, settings_values: SettingValues | None = None) -> Block | None:
+    """The block from its checked parts, or None when something is in error.  What the
+    officer must know is said: a ratio criterion without a target, empty score sheets,
+    items scored in no stage, a later stage left blank (its earlier stage is used), a
+    classification maximum that includes bonus points.  The workbook path and the
+    worksheet functions both come through here."""
+    p = problems
+    _check_targets(crit, units, entries, targets, criteria_rows, p)
+    if p.has_errors or not units or not crit:
+        return None
+    _check_scores(units, crit, entries, settings.final_policy.value, p)
+    if p.has_errors:
+        return None
+    if settings_values is not None:
+        _check_maximum(settings, crit, settings_values, p)
+    stages = {st: e.values for st, e in entries.items() if not e.empty}
+    return Block(settings=settings, units=tuple(units), criteria=tuple(crit), groups=tuple(groups), classes=classes,
+                 stages=stages, targets=targets.values if targets is not None else None)
+
+
+def _check_targets(crit, units, entries: dict, targets: Entries | None, criteria_rows: dict, problems: Problems) -> None:
+    """Every unit with an entry for a ratio/target criterion needs a target."""
+    tv = targets.values if targets is not None else None
+    for k, c in enumerate(crit):
+        if c.kind not in (Kind.RATIO, Kind.TARGET) or c.target is not None:
+            continue
+        entered = np.zeros(len(units), dtype=bool)
+        for e in entries.values():
+            entered |= ~np.isnan(e.values[:, k])
+        have = ~np.isnan(tv[:, k]) if tv is not None else np.zeros(len(units), dtype=bool)
+        missing = [units[i].code for i in np.flatnonzero(entered & ~have)]
+        if missing:
+            r = criteria_rows.get(c.code)
+            cell = (r.addr("target") if "target" in r.cols else r.addr("code")) if r is not None else ""
+            problems.add(
+                "missing_target", S.CRITERIA, cell, ", ".join(missing), "chỉ tiêu chung ở cột Chỉ tiêu hoặc chỉ tiêu từng đơn vị",
+                f"Tiêu chí “{c.code}” tính theo chỉ tiêu nhưng chưa có chỉ tiêu cho: {', '.join(missing)}. "
+                f"Nhập chỉ tiêu chung ở trang Tiêu chí hoặc từng đơn vị ở trang “{S.TARGETS}”.")
+
+
+def _check_scores(units, crit, entries: dict, policy: str, p: Problems) -> None:
+    """Empty sheets, blank items and stage fallbacks are said, never silent."""
+    reviews = [(st, entries[st]) for st in (Stage.SELF, Stage.BLOCK) if st in entries]
+    for st, e in entries.items():
+        if e.empty and st is not Stage.OFFICE:
+            p.warn("empty_score_sheet", e.sheet, "", "(trống)", "điểm của các đơn vị",
+                   f"Trang “{e.sheet}” chưa có điểm nào; xlpy không dùng trang này.")
+    used = [(st, e) for st, e in reviews if not e.empty]
+    if not used:
+        p.add("no_scores", S.SELF, "C2", "(trống)", "điểm của các đơn vị",
+              "Các trang chấm điểm chưa có điểm nào: chưa thể tính điểm, xếp hạng. Nhập điểm ở trang “Tự chấm” (và “Khối chấm”).")
+        return
+    ucodes = [u.code for u in units]
+    ccodes = [c.code for c in crit]
+    entered = np.zeros((len(units), len(crit)), dtype=bool)
+    for e in entries.values():
+        entered |= ~np.isnan(e.values)
+    blank = [(ucodes[i], ccodes[j]) for i, j in zip(*np.nonzero(~entered))]
+    if blank:
+        e0 = used[-1][1]
+        first = e0.addr(*blank[0]) if blank[0][0] in e0.rows and blank[0][1] in e0.columns else "C2"
+        p.warn("unscored_items", e0.sheet, first, f"{len(blank)} ô", "điểm ở ít nhất một lần chấm",
+               f"Còn {len(blank)} mục chưa có điểm ở lần chấm nào, được tính 0 điểm: {describe_cells(blank)}.")
+    if policy == "last" and len(used) == 2:
+        later, earlier = used[-1][1], used[0][1]
+        office = entries.get(Stage.OFFICE)
+        fb = np.isnan(later.values) & ~np.isnan(earlier.values)
+        if office is not None:
+            fb &= np.isnan(office.values)
+        cells = [(ucodes[i], ccodes[j]) for i, j in zip(*np.nonzero(fb))]
+        if cells:
+            first = later.addr(*cells[0]) if cells[0][0] in later.rows and cells[0][1] in later.columns else ""
+            p.warn("stage_fallback", later.sheet, first, f"{len(cells)} ô trống", f"điểm ở trang “{later.sheet}”",
+                   f"Trang “{later.sheet}” còn trống {len(cells)} ô; xlpy dùng điểm ở trang “{earlier.sheet}” cho các mục này "
+                   f"(đánh dấu ở cột Ghi chú của trang Kết quả): {describe_cells(cells)}.")
+
+
+def _check_maximum(settings, crit, values: SettingValues, problems: Problems) -> None:
+    if settings.max_total is None and any(c.part is Part.BONUS for c in crit):
+        content = sum(c.max_points * c.effective_weight for c in crit if c.part is Part.CONTENT)
+        bonus = sum(c.max_points * c.effective_weight for c in crit if c.part is Part.BONUS)
+        if settings.content_cap is not None:
+            content = min(content, settings.content_cap)
+        if settings.bonus_cap is not None:
+            bonus = min(bonus, settings.bonus_cap)
+        problems.warn(
+            "max_includes_bonus", S.SETTINGS, values.cell("max_total") or "B", "(trống)", "thang điểm xếp loại",
+            f"“Điểm tối đa” để trống nên xếp loại tính trên {fmt_num(content + bonus)} điểm "
+            f"(gồm {fmt_num(bonus)} điểm thưởng). Nếu thang điểm xếp loại là {fmt_num(content)}, nhập {fmt_num(content)} vào ô này.")
 
 
 def _units_for_rules(r: Round):

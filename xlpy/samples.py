@@ -34,7 +34,7 @@ _TMTH_UNITS = [
     ("STC", "Sở Tài chính", "Thành viên", 55, "stc@example.gov.vn"),
     ("SNNMT", "Sở Nông nghiệp và Môi trường", "Thành viên", 37, "snnmt@example.gov.vn"),
     ("SNGV", "Sở Ngoại vụ", "Thành viên", 45, "sngv@example.gov.vn"),
-    ("SDTTG", "Sở Dân tộc và Tôn giáo", "Thành viên", 44, ""),
+    ("SDTTG", "Sở Dân tộc và Tôn giáo", "Thành viên", 44, "sdttg@example.gov.vn"),
     ("VNC", "Viện Nghiên cứu phát triển kinh tế – xã hội", "Thành viên", 72, "vnc@example.gov.vn"),
 ]
 

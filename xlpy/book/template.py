@@ -147,10 +147,17 @@ def _settings_sheet(wb, values: Mapping[str, Any], specs: Sequence[Setting]) -> 
         put(ws, i, 3, help_text).alignment = Alignment(wrap_text=True, vertical="top")
         if spec.choices:
             ws.add_data_validation(_validation(spec.choices, f"B{i}", "Chọn một giá trị trong danh sách."))
+    known = {spec.key for spec in specs}
+    n = len(specs) + 1
+    for key, v in values.items():  # keys xlpy does not declare, as typed (reported when read)
+        if key not in known:
+            n += 1
+            put(ws, n, 1, key).font = Font(bold=True)
+            put(ws, n, 2, v)
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 34
     ws.column_dimensions["C"].width = 80
-    add_table(ws, 1, 3, len(specs), table_name(S.SETTINGS))
+    add_table(ws, 1, 3, n - 1, table_name(S.SETTINGS))
     ws.freeze_panes = "A2"
     ws.sheet_properties.tabColor = "F9A825"
 

@@ -5,29 +5,14 @@ import os
 import sys
 import webbrowser
 from pathlib import Path
-from typing import Annotated
 
-from ..actions import Result, action
+from ..actions import Result
 
 GUIDE_URL = "https://github.com/xlpy/xlpy/tree/main/docs"
 ENV_NO_OPEN = "XLPY_NO_OPEN"  # tests: do not launch a viewer
 
 
-@action(
-    "build-addin",
-    label="Dựng add-in",
-    help="Dựng lại workbook/xlpy.xlam (ruy-băng, mã VBA, hàm TDKT_*) và sổ tính trống từ mẫu xlwings đã ghim",
-    group="Trợ giúp",
-    icon="MacroSecurity",
-    ribbon=False,
-    order=900,
-)
-def build_addin(
-    out: Annotated[Path | None, "Tệp add-in cần ghi (mặc định: workbook/xlpy.xlam)"] = None,
-    interpreter: Annotated[
-        str | None, "Đường dẫn pythonw.exe ghi vào trang cấu hình; “auto” = Python đang chạy lệnh này"
-    ] = None,
-) -> Result:
+def build_addin(out: Path | None = None, interpreter: str | None = None) -> Result:
     from .build import build_addin as _build, resolve_interpreter
 
     r = _build(out, interpreter=resolve_interpreter(interpreter))
@@ -58,15 +43,6 @@ def open_path(target: str) -> bool:
     return webbrowser.open(uri)
 
 
-@action(
-    "guide",
-    label="Hướng dẫn sử dụng",
-    help="Mở hướng dẫn sử dụng xlpy",
-    group="Trợ giúp",
-    icon="Help",
-    order=950,
-    supertip="Mở tài liệu hướng dẫn: cách nhập số liệu, chấm điểm, xếp hạng, kiểm tra tiêu chuẩn, làm báo cáo và gửi thư.",
-)
 def guide() -> Result:
     target = guide_path()
     opened = open_path(target)

@@ -19,7 +19,6 @@ file named by ``XLPY_DISPATCH_LOG`` when set.
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import sys
@@ -31,9 +30,6 @@ ENV_BOOK = "XLPY_CALLER_BOOK"
 ENV_LOG = "XLPY_DISPATCH_LOG"
 ENV_CONFIRM = "XLPY_CONFIRM"
 TITLE = "xlpy – Thi đua, Khen thưởng"
-
-# Parameter names the ribbon can fill by asking for a file name.
-PATH_PARAMS = ("path", "out", "output", "dest", "target", "file", "out_dir", "outdir", "folder", "directory")
 
 
 class UI:
@@ -171,14 +167,13 @@ def dispatch(tag: str, book: Any = None) -> Any:
 
 def _run(tag: str, book: Any, ui: UI, base: Path) -> Any:
     from .. import actions
-    from ..core.problems import InputError
 
     try:
         act = actions.get(tag)
     except KeyError:
         ui.message(
             f"Nút bấm gọi thao tác “{tag}” mà bản xlpy đang cài không có.\n\n"
-            "Cài lại add-in cùng phiên bản với xlpy (lệnh: xlpy build-addin), hoặc cập nhật xlpy.",
+            "Cài lại add-in cùng phiên bản với xlpy (chạy lại cai-dat.cmd), hoặc cập nhật xlpy.",
             error=True,
         )
         return None
@@ -189,15 +184,7 @@ def _run(tag: str, book: Any, ui: UI, base: Path) -> Any:
     ui.status(f"xlpy: {act.label}…")
     started = time.monotonic()
     wrote = _track_writes(book) if act.uses_book else []
-    try:
-        if act.uses_book:
-            result = act.func(book, **opts)
-        else:
-            result = act.func(**opts)
-    except InputError as e:
-        ui.status(None)
-        ui.message(_problems_text(str(e), e.problems, unchanged=not wrote), error=True)
-        return None
+    result = actions.run(act.name, book, **opts) if act.uses_book else actions.run(act.name, **opts)
     if not getattr(result, "ok", False):
         ui.status(None)
         ui.message(
@@ -207,12 +194,13 @@ def _run(tag: str, book: Any, ui: UI, base: Path) -> Any:
             error=True,
         )
         return result
-    follow = act.confirm(result) if act.confirm is not None else None
+    confirm = actions.hook(act.confirm)
+    follow = confirm(result) if confirm is not None else None
     if follow is not None:
         question, more = follow
         if ui.ask_yes_no(question):
             ui.status(f"xlpy: {act.label}…")
-            result = act.func(book, **{**opts, **more}) if act.uses_book else act.func(**{**opts, **more})
+            result = actions.run(act.name, book, **{**opts, **more}) if act.uses_book else actions.run(act.name, **{**opts, **more})
             if not getattr(result, "ok", False):
                 ui.status(None)
                 ui.message(_problems_text(result.message, result.problems, unchanged=False), error=True)
@@ -235,20 +223,14 @@ def _run(tag: str, book: Any, ui: UI, base: Path) -> Any:
 
 
 def _options(act: Any, ui: UI, base: Path, book: Any) -> dict | None:
-    """Values for the action's required parameters that the ribbon can supply (file names)."""
+    """Values for the action's required parameters that the ribbon can supply: a file or
+    folder the officer picks (parameters declared with ``ask``)."""
     opts: dict[str, Any] = {}
-    params = list(inspect.signature(act.func).parameters.values())
-    if act.uses_book:
-        params = params[1:]
-    if params and params[0].name == "progress" or any(p.name == "progress" for p in params):
-        opts["progress"] = lambda done, total, text="": ui.status(f"xlpy: {text or act.label} {done}/{total}…")
-    for p in params:
-        if p.name in opts or p.default is not inspect.Parameter.empty:
+    for p in act.params:
+        if p.kind == "book" or not p.required:
             continue
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            continue
-        if p.name in PATH_PARAMS:
-            folder = p.name in ("out_dir", "outdir", "folder", "directory")
+        if p.ask and p.kind in ("file", "folder"):
+            folder = p.kind == "folder"
             stem = getattr(book, "path", None)
             suggestion = base if folder else base / (f"{act.tag}.xlsx" if stem is None else f"{Path(stem).stem}-moi.xlsx")
             ans = ui.ask_path(suggestion, folder=folder)

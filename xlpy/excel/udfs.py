@@ -39,9 +39,11 @@ __all__ = ["TDKT_SCORE", "TDKT_RANK", "TDKT_CLASS", "TDKT_QUOTA", "TDKT_ELIGIBLE
 
 
 class UdfError(ValueError):
-    """A bad argument; its message (Vietnamese) is shown in the cell after ``#VALUE!``."""
+    """A bad argument; its message (Vietnamese) is shown in the cell after ``#VALUE!``.
+    ``problems`` holds the workbook reader's problems when the check was the reader's."""
 
     code = "#VALUE!"
+    problems: Problems | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -68,7 +70,7 @@ def _cell(v: Any) -> Any:
             return CellError(v)
         if v == "":
             return None
-        return unicodedata.normalize("NFC", v)
+        return v  # as typed: the reader normalises it and warns about another Unicode form
     if isinstance(v, bool):
         return v
     if isinstance(v, (int, float)):
@@ -165,29 +167,14 @@ def _bool_arg(x: Any, default: bool) -> bool:
     return bool(v)
 
 
-class _GridBook:
-    """A Book of in-memory grids, so UDFs reuse the workbook reader's checks."""
-
-    name = "(công thức)"
-
-    def __init__(self, grids: dict[str, list[list[Any]]]):
-        self._grids = grids
-
-    def sheet_names(self) -> list[str]:
-        return list(self._grids)
-
-    def grid(self, sheet: str):
-        return self._grids.get(sheet)
-
-    def replace_outputs(self, sheets) -> None:  # pragma: no cover - never written
-        raise NotImplementedError
-
-
 def _raise_problems(problems: Problems, what: str) -> None:
+    """The workbook path's first error, as the cell's text (its code kept for callers)."""
     errs = problems.errors
     if errs:
         more = f" (và {len(errs) - 1} lỗi khác)" if len(errs) > 1 else ""
-        raise UdfError(f"{what}: {errs[0].message}{more}")
+        e = UdfError(f"{what}: {errs[0].message}{more}")
+        e.problems = problems
+        raise e
 
 
 def _error_cell(e: Exception) -> list[list[Any]]:
@@ -218,99 +205,79 @@ def _plain(v: Any) -> Any:
 # TDKT_SCORE
 
 
-def _criteria(criteria: Any, bands: Any) -> tuple[list, list]:
-    from ..book import layout as L
-    from ..book.read import read_bands, read_criteria
+POINTS_SHEET = "Bảng điểm"
 
-    grids = {L.CRITERIA: _grid(criteria)}
-    if not _missing(bands):
-        grids[L.BANDS] = _grid(bands)
-    problems = Problems()
-    book = _GridBook(grids)
-    crit, groups, _ = read_criteria(book, problems)
-    _raise_problems(problems, "Bảng tiêu chí")
-    crit = read_bands(book, crit, problems) if L.BANDS in grids else crit
-    _raise_problems(problems, "Bảng bậc điểm")
-    from ..core.model import Kind
 
-    for c in crit:
-        if c.kind in (Kind.RATIO, Kind.TARGET) and c.target is None:
-            raise UdfError(
-                f"Tiêu chí “{c.code}” loại {c.kind.label} cần chỉ tiêu: nhập vào cột “Chỉ tiêu” của bảng tiêu chí."
-            )
-        if c.kind is Kind.BAND and not c.bands:
-            raise UdfError(
-                f"Tiêu chí “{c.code}” loại Bậc thưởng cần bảng bậc điểm: chọn vùng trang “{L.BANDS}” làm đối số bands."
-            )
-    return crit, groups
+def _criteria(criteria: Any, bands: Any, problems: Problems) -> tuple[list, list, dict]:
+    """Criteria (and groups) from the criteria range, exactly as the workbook reader reads them."""
+    from ..book import block as BB
+    from ..schema import core as S
+    from ..schema.base import read_table
+
+    crit, groups, where = BB.criteria(read_table(_grid(criteria), S.CRITERIA_TABLE, problems), problems)
+    has_bands = not _missing(bands)
+    crit = BB.bands(read_table(_grid(bands), S.BAND_TABLE, problems) if has_bands else None, crit, problems, has_bands)
+    return crit, groups, where
 
 
 def score_table(points: Any, criteria: Any, decimals: Any = 2, detail: Any = False, bands: Any = None) -> list[list[Any]]:
-    """The pure body of :func:`TDKT_SCORE` (raises :class:`UdfError`)."""
-    import numpy as np
-
-    from ..book.read import code_text
-    from ..core.model import Kind, Settings
-    from ..core.scoring import part_totals, points_matrix
+    """The pure body of :func:`TDKT_SCORE` (raises :class:`UdfError`): a one-stage block
+    built by the workbook reader's own functions and scored by the engine, so the
+    answer — and every error — is the workbook's."""
+    from ..book.entries import read_entries
+    from ..core.engine import compute
+    from ..core.model import Settings, Stage, Unit
+    from ..round import assemble_block
+    from ..schema import core as S
+    from ..schema.base import norm
 
     d = _int_arg(decimals, 2, "Số chữ số thập phân", 0, 9)
-    crit, groups = _criteria(criteria, bands)
+    want_detail = _bool_arg(detail, False)
+    problems = Problems()
+    crit, groups, where = _criteria(criteria, bands, problems)
+    _raise_problems(problems, "Bảng tiêu chí")
     g = _grid(points)
     if len(g) < 1:
         raise UdfError("Bảng điểm đang trống. Chọn cả dòng tiêu đề (mã tiêu chí) và các dòng số liệu.")
-    header = [code_text(h) if h is not None else "" for h in g[0]]
-    col = {}
-    for j, h in enumerate(header):
-        if h and h not in col:
-            col[h] = j
-    missing = [c.code for c in crit if c.code not in col]
-    if missing:
-        raise UdfError(
-            "Bảng điểm thiếu cột của tiêu chí " + ", ".join(f"“{m}”" for m in missing)
-            + ". Dòng đầu của bảng điểm phải là mã tiêu chí, giống cột Mã của bảng tiêu chí."
-        )
-    rows = g[1:]
-    n, m = len(rows), len(crit)
-    entries = np.full((n, m), np.nan)
-    blank = np.ones(n, dtype=bool)
-    for i, r in enumerate(rows):
-        for k, c in enumerate(crit):
-            v = r[col[c.code]] if col[c.code] < len(r) else None
-            if v is None:
-                continue
-            where = f"dòng {i + 2}, cột “{c.code}”"
-            if isinstance(v, CellError):
-                raise UdfError(f"Bảng điểm, {where}: ô đang có lỗi {v.code}. Sửa ô đó trước.")
-            if isinstance(v, bool) or not isinstance(v, float):
-                raise UdfError(f"Bảng điểm, {where}: “{v}” không phải số. Nhập số, không kèm chữ.")
-            if v < 0:
-                raise UdfError(f"Bảng điểm, {where}: số âm ({v:g}). Điểm trừ cũng nhập số dương.")
-            if c.kind in (Kind.POINTS, Kind.BONUS) and v > c.max_points:
-                raise UdfError(
-                    f"Bảng điểm, {where}: {v:g} vượt điểm tối đa {c.max_points:g} của tiêu chí. Sửa lại cho đúng thang điểm."
-                )
-            entries[i, k] = v
-            blank[i] = False
-    settings = Settings(decimals=d)
-    pts = points_matrix(tuple(crit), entries, None, None, d)
-    tot = part_totals(tuple(crit), tuple(groups), settings, pts)
+    width = max(len(r) for r in g)
+    # the data rows become units U2, U3… (their row in the range); a code column is added
+    # after the range's own columns, so cells keep their address within the range
+    rows = [(i, r) for i, r in enumerate(g[1:], start=2) if any(v is not None for v in r)]
+    units = [Unit(f"U{i}", f"dòng {i}") for i, _r in rows]
+    keys = {norm(k.header) for k in S.STAGE_KEYS}  # the range's own key columns are ignored (units are its rows)
+    head = [None if norm(h) in keys else h for h in g[0]]
+    grid = [head + [None] * (width - len(g[0])) + [S.STAGE_KEYS[0].header]]
+    grid += [list(r) + [None] * (width - len(r)) + [u.code] for (_i, r), u in zip(rows, units)]
+    entries = read_entries(grid, POINTS_SHEET, units, crit, problems)
+    _raise_problems(problems, POINTS_SHEET)
+    assert entries is not None
+    if not units:
+        return _out(["Tổng điểm"], [[None] for _ in g[1:]])
+    block = assemble_block(Settings(decimals=d), units, crit, groups, _default_classes(), {Stage.SELF: entries}, None, where,
+                           problems)
+    _raise_problems(problems, POINTS_SHEET)
+    assert block is not None
+    r = compute(block)
+    by_row = {i: k for k, (i, _r) in enumerate(rows)}
     out_rows: list[list[Any]] = []
-    for i in range(n):
-        if blank[i]:
-            out_rows.append([None] * ((m + 4) if _bool_arg(detail, False) else 1))
-            continue
-        if _bool_arg(detail, False):
-            out_rows.append(
-                [_plain(x) for x in pts[i]]
-                + [_plain(tot.content[i]), _plain(tot.bonus[i]), _plain(tot.deduction[i]), _plain(tot.total[i])]
-            )
+    m = len(crit)
+    for i in range(2, len(g) + 1):
+        k = by_row.get(i)
+        if k is None:
+            out_rows.append([None] * ((m + 4) if want_detail else 1))
+        elif want_detail:
+            out_rows.append([_plain(x) for x in r.point_matrix[k]]
+                            + [_plain(r.content[k]), _plain(r.bonus[k]), _plain(r.deduction[k]), _plain(r.total[k])])
         else:
-            out_rows.append([_plain(tot.total[i])])
-    if _bool_arg(detail, False):
-        head = [c.code for c in crit] + ["Điểm nội dung", "Điểm thưởng", "Điểm trừ", "Tổng điểm"]
-    else:
-        head = ["Tổng điểm"]
+            out_rows.append([_plain(r.total[k])])
+    head = ([c.code for c in crit] + ["Điểm nội dung", "Điểm thưởng", "Điểm trừ", "Tổng điểm"]) if want_detail else ["Tổng điểm"]
     return _out(head, out_rows)
+
+
+def _default_classes():
+    from ..core.model import DEFAULT_CLASSES
+
+    return DEFAULT_CLASSES
 
 
 @xw.func(category=CATEGORY)
@@ -418,10 +385,11 @@ def class_table(totals: Any, maximum: Any = 100, classes: Any = None) -> list[li
     """The pure body of :func:`TDKT_CLASS` (raises :class:`UdfError`)."""
     import numpy as np
 
-    from ..book import layout as L
-    from ..book.read import read_classes
+    from ..book import block as BB
     from ..core.classify import classify
     from ..core.model import DEFAULT_CLASSES
+    from ..schema import core as S
+    from ..schema.base import read_table
 
     header, vals = _column(totals, "totals")
     nums = _numbers(vals, "Cột tổng điểm", 2 if header is not None else 1)
@@ -431,7 +399,7 @@ def class_table(totals: Any, maximum: Any = 100, classes: Any = None) -> list[li
     bands = DEFAULT_CLASSES
     if not _missing(classes):
         problems = Problems()
-        bands = read_classes(_GridBook({L.CLASSES: _grid(classes)}), problems)
+        bands = BB.classes(read_table(_grid(classes), S.CLASS_TABLE, problems), problems)
         _raise_problems(problems, "Bảng xếp loại")
     t = np.array([np.nan if v is None else v for v in nums], dtype=float)
     names = classify(t, mx, bands) if len(t) else []

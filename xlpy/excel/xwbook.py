@@ -14,16 +14,18 @@ import datetime as dt
 import math
 from typing import Any, Sequence
 
-from ..book.io import EXCEL_ERRORS, CellError, Grid, OutputSheet, nfc
+from ..book.io import EXCEL_ERRORS, CellError, Grid, Merged, OutputSheet
 
 TMP_PREFIX = "~xlpy"
 
 
 def _clean(v: Any) -> Any:
+    """A value as read through COM, left as typed (the reader normalises text and warns
+    about text typed in another Unicode form)."""
     if isinstance(v, str):
         if v in EXCEL_ERRORS:
             return CellError(v)
-        return None if v == "" else nfc(v)
+        return None if v == "" else v
     if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
         return int(v)  # like openpyxl: whole numbers read as int
     return v
@@ -41,7 +43,10 @@ def _plain(v: Any) -> Any:
     if isinstance(v, float) and math.isnan(v):
         return None
     if isinstance(v, (list, tuple)):
-        return ", ".join(str(x) for x in v)
+        v = ", ".join(str(x) for x in v)
+    if isinstance(v, str):
+        # text stays text: Excel would parse "=…" as a formula and "007" as a number
+        return "'" + v if v else None
     if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
         return dt.datetime(v.year, v.month, v.day)
     return v
@@ -93,10 +98,46 @@ class XwBook:
         self._grids[sheet] = rows
         return rows
 
+    def merged(self, sheet: str) -> list[Merged]:
+        """Merged areas of a sheet (looked for row by row, only where Excel says some exist)."""
+        if sheet not in self.sheet_names():
+            return []
+        sh = self.xw.sheets[sheet]
+        used = sh.used_range
+        try:
+            if used.api.MergeCells is False:
+                return []
+        except Exception:  # noqa: BLE001
+            return []
+        out: set[Merged] = set()
+        for r in range(used.row, used.row + used.shape[0]):
+            row = sh.range((r, used.column), (r, used.column + used.shape[1] - 1))
+            if row.api.MergeCells is False:
+                continue
+            for c in range(used.column, used.column + used.shape[1]):
+                cell = sh.range((r, c))
+                if cell.api.MergeCells:
+                    area = cell.api.MergeArea
+                    out.add((area.Row - 1, area.Column - 1, area.Row + area.Rows.Count - 2, area.Column + area.Columns.Count - 2))
+        return sorted(out)
+
+    def fill_cells(self, sheet: str, cells: dict, header: dict | None = None) -> int:
+        """Fill empty cells of an input sheet; never overwrite what is typed."""
+        sh = self.xw.sheets[sheet]
+        written = 0
+        for (r, c), v in sorted(cells.items()):
+            cell = sh.range((r, c))
+            if cell.value not in (None, ""):
+                continue
+            cell.value = _plain(v)
+            written += 1
+        self._grids.pop(sheet, None)
+        return written
+
     # ---- writing ----------------------------------------------------------
     def replace_outputs(self, sheets: Sequence[OutputSheet]) -> None:
         """Replace (or add) whole output sheets; all or nothing."""
-        from ..book.write import table_name
+        from ..book.sheet import table_name
 
         plans = [_plan(out) for out in sheets]  # everything computed before Excel is touched
         app = self.app
@@ -160,21 +201,21 @@ def _set(obj: Any, attr: str, value: Any) -> None:
 def _plan(out: OutputSheet) -> dict:
     """The values of an output sheet as 2D blocks, ready for one assignment each."""
     ncols = max(len(out.header), max((len(r) for r in out.rows), default=0), 1)
-    table = [list(out.header) + [None] * (ncols - len(out.header))]
+    table = [[_plain(h) for h in out.header] + [None] * (ncols - len(out.header))]
     for r in out.rows:
         row = [_plain(v) for v in r]
         table.append(row + [None] * (ncols - len(row)))
-    return {"ncols": ncols, "table": table, "notes": [[n] for n in out.notes]}
+    return {"ncols": ncols, "table": table, "notes": [[_plain(n)] for n in out.notes]}
 
 
 def _fill(sh: Any, out: OutputSheet, plan: dict, tmp_table: str) -> None:
-    from ..book import layout
+    from ..book import styles as layout
 
     hr = out.header_row
     ncols = plan["ncols"]
     nrows = len(plan["table"])
     if out.title:
-        sh.range((1, 1)).value = out.title
+        sh.range((1, 1)).value = _plain(out.title)
         sh.range((1, 1)).font.bold = True
     body = sh.range((hr, 1), (hr + nrows - 1, ncols))
     body.value = plan["table"]  # one assignment for header and data
@@ -192,5 +233,21 @@ def _fill(sh: Any, out: OutputSheet, plan: dict, tmp_table: str) -> None:
     if plan["notes"]:
         r = hr + max(nrows - 1, 1) + 2
         sh.range((r, 1), (r + len(plan["notes"]) - 1, 1)).value = plan["notes"]
-    if out.table and len(set(out.header)) == len(out.header) and out.header and nrows > 1:
+    if out.has_table and nrows > 1:
         plan["table_obj"] = sh.tables.add(source=body, name=tmp_table, table_style_name="TableStyleLight9")
+    _print_setup(sh, out)
+
+
+def _print_setup(sh: Any, out: OutputSheet) -> None:
+    """Landscape where wide, one page wide, the header row on every page, page numbers."""
+    try:
+        ps = sh.api.PageSetup
+        ps.PaperSize = 9  # A4
+        ps.Orientation = 2 if out.is_landscape else 1
+        ps.Zoom = False
+        ps.FitToPagesWide = 1
+        ps.FitToPagesTall = False
+        ps.PrintTitleRows = f"${out.header_row}:${out.header_row}"
+        ps.CenterFooter = "Trang &P/&N"
+    except Exception:  # noqa: BLE001 - printing setup is cosmetic; the values are written
+        pass

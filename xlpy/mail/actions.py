@@ -7,37 +7,37 @@ Outlook drafts, per the "Cách gửi thật" setting), skipping every address th
 send log says has already received the same content.
 """
 
-# No "from __future__ import annotations" here: the CLI reads the option types
-# from the signature, so they must be real objects, not strings.
+from __future__ import annotations
+
 import contextlib
 import datetime as dt
 import os
+import sys
 import uuid
 from pathlib import Path
-from typing import Annotated, Any, Iterator
+from typing import Any, Iterator
 
-from ..actions import Result, action
-from ..book import layout
+from ..actions import Result, Table
 from ..book.io import Book
 from ..core.problems import Problems
+from ..schema import core as layout
 from .batch import (
     BAD_STATUSES,
-    clean_settings,
-    setting_cells,
     STATUS_SHEET,
     STATUS_VI,
     Plan,
     assign_attachments,
     build_plan,
+    clean_settings,
     deliver,
     display_names,
-    read_results,
+    results_of,
     status_sheet,
 )
 from .outbox import Outbox
 from .recipients import read_recipients
 from .sendlog import SendLog, log_path_for
-from .settings import MailSettings, read_mail_settings
+from .settings import MailSettings, mail_settings, setting_cells
 from .smtp import RetryPolicy, SmtpBackend, SmtpConfig, SmtpFatal, get_password
 
 SKIP_FILES = ("~$", ".")
@@ -68,7 +68,7 @@ ATTACH_SUFFIXES = {".pdf", ".docx", ".doc", ".odt", ".xlsx", ".xls", ".ods", ".z
 REPORT_SUFFIXES = {"docx": {".docx"}, "pdf": {".pdf"}, "both": {".docx", ".pdf"}}
 
 
-def collect_attachments(book: Book, settings: MailSettings, attach: Path | None, problems: Problems,
+def collect_attachments(rnd: Any, settings: MailSettings, attach: Path | None, problems: Problems,
                         path: Path) -> list[Path]:
     """The files to attach: those of ``attach`` (a folder, with its sub-folders), or the
     reports made now by the "report" action in the format of the "Tệp đính kèm" setting."""
@@ -90,23 +90,11 @@ def collect_attachments(book: Book, settings: MailSettings, attach: Path | None,
         return files
     if settings.attach_format == "none":
         return []
-    from .. import actions as registry
+    from ..reports.actions import render_reports
 
-    try:
-        registry.get("report")
-    except KeyError:
-        problems.add("mail_no_reports", STATUS_SHEET, "", "(không có)", "chức năng Báo cáo",
-                     "Chưa có chức năng lập báo cáo để đính kèm: chọn 'Tệp đính kèm' = 'Không đính kèm' "
-                     "hoặc chỉ thư mục chứa tệp bằng --attach.")
-        return []
     out = path.with_name(f"{path.stem}-tep-gui-kem")
     fmt = {"docx": "docx", "pdf": "pdf", "both": "docx,pdf"}[settings.attach_format]
-    try:
-        res = registry.run("report", book, format=fmt, out=out)
-    except Exception as e:  # noqa: BLE001 - a report failure must not look like a send failure
-        problems.add("mail_report_failed", STATUS_SHEET, "", f"{type(e).__name__}: {e}", "báo cáo lập được",
-                     f"Không lập được báo cáo để đính kèm: {e}")
-        return []
+    res = render_reports(rnd, fmt, out)  # the same round: the attachments say what the mail says
     problems.extend(res.problems)
     if not res.ok:
         problems.add("mail_report_failed", STATUS_SHEET, "", res.message, "báo cáo lập được",
@@ -117,46 +105,27 @@ def collect_attachments(book: Book, settings: MailSettings, attach: Path | None,
 
 @contextlib.contextmanager
 def _progress(enabled: bool) -> Iterator[Any]:
-    """A rich progress bar on a terminal's stderr; a no-op elsewhere (Excel, pipes, tests)."""
-    if not enabled:
+    """A one-line progress counter on a terminal's stderr; a no-op elsewhere (Excel, pipes, tests)."""
+    if not enabled or not sys.stderr.isatty():
         yield None
         return
+
+    def update(done: int, total: int, name: str) -> None:
+        sys.stderr.write(f"\rGửi thư {done}/{total}: {name[:50]:<50}")
+        sys.stderr.flush()
+
     try:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        console = Console(stderr=True)
-        if not console.is_terminal:
-            yield None
-            return
-    except ImportError:
-        yield None
-        return
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
-                  transient=True) as prog:
-        task = prog.add_task("Gửi thư", total=None)
-
-        def update(done: int, total: int, name: str) -> None:
-            prog.update(task, completed=done, total=total, description=f"Gửi thư: {name}" if name else "Gửi thư")
-
         yield update
+    finally:
+        sys.stderr.write("\r" + " " * 70 + "\r")
 
 
-def _render(data: dict) -> Any:
-    def render(console: Any) -> None:
-        from rich.table import Table
-
-        t = Table(title="Thư gửi" + (" (chạy thử)" if data["dry_run"] else ""), show_lines=False)
-        for h in ("STT", "Đơn vị", "Địa chỉ", "Loại", "Tệp đính kèm", "Trạng thái"):
-            t.add_column(h)
-        for r in data["rows"]:
-            style = "red" if r["trang_thai"] in BAD_STATUSES else ("green" if r["trang_thai"] == "sent" else None)
-            t.add_row(str(r["stt"]), f"{r['ten']} ({r['ma']})", r["dia_chi"], r["loai"], r["dinh_kem"],
-                      r["trang_thai_vi"] + (f" – {r['chi_tiet']}" if r["chi_tiet"] and r["trang_thai"] in BAD_STATUSES else ""),
-                      style=style)
-        console.print(t)
-
-    return render
+def _table(data: dict) -> Table:
+    rows = [[str(r["stt"]), f"{r['ten']} ({r['ma']})", r["dia_chi"], r["loai"], r["dinh_kem"],
+             r["trang_thai_vi"] + (f" – {r['chi_tiet']}" if r["chi_tiet"] and r["trang_thai"] in BAD_STATUSES else "")]
+            for r in data["rows"]]
+    return Table("Thư gửi" + (" (chạy thử)" if data["dry_run"] else ""),
+                 ["STT", "Đơn vị", "Địa chỉ", "Loại", "Tệp đính kèm", "Trạng thái"], rows, more=f"đủ ở trang “{STATUS_SHEET}”")
 
 
 def _confirm_send(result: Result) -> tuple[str, dict] | None:
@@ -169,51 +138,42 @@ def _confirm_send(result: Result) -> tuple[str, dict] | None:
     return (f"Đã chuẩn bị {n} thư (chưa gửi).{where}\n\nGửi thật ngay bây giờ?", {"dry_run": False})
 
 
-@action(
-    "send",
-    label="Gửi thư",
-    help="Gửi thông báo kết quả cho từng đơn vị và báo cáo tổng hợp cho Ban TĐKT (mặc định chạy thử: chỉ ghi tệp .eml)",
-    group="Báo cáo",
-    icon="FileSendAsAttachment",
-    order=80,
-    confirm=_confirm_send,
-    supertip="Lập thư cho từng đơn vị (Email, CC ở sheet Đơn vị) và cho Ban TĐKT (Cài đặt), kèm báo cáo. "
-    "Lần đầu chỉ chạy thử: thư được ghi thành tệp .eml và sheet 'Gửi thư' liệt kê ai nhận gì. "
-    "Gửi thật sẽ bỏ qua những địa chỉ đã nhận cùng nội dung, nên bấm lại không gửi trùng.",
-)
 def send(
     book: Book,
-    dry_run: Annotated[bool, "Chạy thử: chỉ ghi thư thành tệp .eml, không gửi gì (mặc định)"] = True,
-    outbox: Annotated[Path | None, "Thư mục ghi tệp .eml khi chạy thử (mặc định: <tên sổ>-hop-thu-di)"] = None,
-    attach: Annotated[Path | None, "Thư mục chứa tệp đính kèm (mặc định: lập báo cáo từ sổ tính)"] = None,
-    only: Annotated[str | None, "Chỉ gửi cho các mã đơn vị này (cách nhau bằng dấu phẩy; 'ban-tdkt' = Ban TĐKT)"] = None,
-    partial: Annotated[bool, "Vẫn gửi cho các người nhận hợp lệ khi có người nhận bị lỗi địa chỉ"] = False,
-    retry_delay: Annotated[float, "Số giây chờ trước lần thử lại đầu tiên khi máy chủ tạm lỗi (nhân đôi mỗi lần)"] = 2.0,
-    attempts: Annotated[int, "Số lần thử tối đa cho mỗi thư khi máy chủ tạm lỗi"] = 4,
-    resend_unknown: Annotated[bool, "Gửi lại cả những thư 'Chưa rõ' (máy chủ đã nhận nội dung nhưng chưa trả lời) – "
-                                    "chỉ dùng khi đã hỏi người nhận và chắc chắn họ chưa nhận được"] = False,
+    dry_run: bool = True,
+    outbox: Path | None = None,
+    attach: Path | None = None,
+    only: str | None = None,
+    partial: bool = False,
+    retry_delay: float = 2.0,
+    attempts: int = 4,
+    resend_unknown: bool = False,
 ) -> Result:
-    problems = Problems()
+    """Compose (and, with ``dry_run=False``, send) the round's messages; see the module docstring."""
+    from ..book.actions import failure
+    from ..round import load_round
+
+    rnd, problems = load_round(book)
+    if rnd.result is None:  # results from the round itself, never from a sheet written earlier
+        return failure(book, problems, "gửi thư")
     path = book_path(book)
-    cells = setting_cells(book)
-    settings = clean_settings(read_mail_settings(book, problems), cells, problems)
+    cells = setting_cells(rnd.settings)
+    settings = clean_settings(mail_settings(rnd.settings), cells, problems)
     wanted = {w.strip().casefold() for w in only.split(",") if w.strip()} if only else None
-    recipients = read_recipients(book, settings, problems, wanted)
+    recipients = read_recipients(rnd.units_table, settings, rnd.settings, problems, wanted)
     if wanted is not None and not recipients:
-        problems.add("mail_only_none", layout.UNITS, "", only, "mã đơn vị có trong sheet",
+        problems.add("mail_only_none", layout.UNITS, "", only, "mã đơn vị có trong trang",
                      f"Không có người nhận nào khớp với '{only}'.")
-    files = collect_attachments(book, settings, attach, problems, path)
+    files = collect_attachments(rnd, settings, attach, problems, path)
     # every unit of the block decides who owns which file, even when only some are mailed
-    block_units = read_recipients(book, settings, Problems()) if wanted is not None else recipients
+    block_units = read_recipients(rnd.units_table, settings, rnd.settings, Problems()) if wanted is not None else recipients
     assigned = display_names(assign_attachments(files, block_units), block_units, settings)
     from .compose import template_dirs
 
-    plan: Plan = build_plan(settings, recipients, assigned, read_results(book), problems,
+    results = results_of(rnd.result)
+    plan: Plan = build_plan(settings, recipients, assigned, results, problems,
                             template_dirs=template_dirs(own_templates(settings, cells, path, problems)),
                             block_units=block_units, setting_cells=cells)
-    if not read_results(book):
-        problems.warn("mail_no_results", layout.RESULTS, "", "(chưa có)", "kết quả đã tính",
-                      f"Chưa có sheet '{layout.RESULTS}': thư không ghi điểm, hạng; hãy Tính điểm trước khi gửi.")
 
     log = SendLog(log_path_for(path))
     batch = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -284,7 +244,7 @@ def send(
         out_files.append(log.path)
     if wrote_book and isinstance(getattr(book, "path", None), Path):
         out_files.append(book.path)
-    return Result(ok, message, data=data, problems=problems, files=out_files, render=_render(data))
+    return Result(ok, message, data=data, problems=problems, files=out_files, table=_table(data))
 
 
 TEMPLATE_DIR_KEY = "Thư mục mẫu riêng"

@@ -17,17 +17,16 @@ from email.headerregistry import Address
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..book import layout
-from ..book.io import Book, OutputSheet, nfc
+from ..book.io import OutputSheet, nfc
 from ..core.problems import Problems
+from ..schema import core as layout
 from .compose import ComposeError, Composed, SubjectError, attachment_name, compose, make_env
 from .headers import clean_header_text, describe, needs_cleaning, visible
 from .recipients import OFFICE_KEY, AddressError, Recipient, parse_address
 from .sendlog import SendLog
-from .settings import MailSettings, settings_rows
+from .settings import MailSettings
 
 STATUS_SHEET = "Gửi thư"
-layout.register_output_sheet(STATUS_SHEET)
 
 STATUS_HEADER = ["STT", "Mã đơn vị", "Tên đơn vị", "Địa chỉ", "Loại", "Tiêu đề", "Tệp đính kèm",
                  "Trạng thái", "Chi tiết", "Thời điểm", "Mã nội dung"]
@@ -170,50 +169,21 @@ def _fmt_num(v: Any) -> str:
     return nfc(str(v)).strip()
 
 
-def read_results(book: Book) -> dict[str, dict[str, Any]]:
-    """Per unit code: ``hang``, ``tong_diem``, ``xep_loai`` (formatted) and every column (``cot``)."""
-    grid = book.grid(layout.RESULTS) or []
-    hr = None
-    for i, row in enumerate(grid[:6]):
-        if any(isinstance(v, str) and nfc(v).strip().casefold() == "mã đơn vị" for v in row):
-            hr = i
-            break
-    if hr is None:
+def results_of(result: Any) -> dict[str, dict[str, Any]]:
+    """Per unit code, what the mail templates show: ``hang``, ``tong_diem``, ``xep_loai``,
+    ``xep_thu`` (formatted) and every column of the results sheet (``cot``), from the
+    round's result (never from a previously written sheet)."""
+    if result is None:
         return {}
-    header = [nfc(str(h)).strip() if h is not None else "" for h in grid[hr]]
-    low = [h.casefold() for h in header]
+    from ..book.sheets import results_sheet
 
-    def find(*preds: Callable[[str], bool]) -> int | None:
-        for pred in preds:
-            for j, h in enumerate(low):
-                if h and pred(h):
-                    return j
-        return None
-
-    j_code = low.index("mã đơn vị")
-    j_name = find(lambda h: h == "tên đơn vị")
-    j_rank = find(lambda h: h == "hạng", lambda h: h.startswith("hạng") or h.startswith("xếp hạng"))
-    j_total = find(lambda h: h == "tổng điểm", lambda h: "điểm cuối" in h, lambda h: h.startswith("tổng"))
-    j_class = find(lambda h: h == "xếp loại", lambda h: "xếp loại" in h)
-    j_place = find(lambda h: h == "xếp thứ")
+    sheet = results_sheet(result)
     out: dict[str, dict[str, Any]] = {}
-    for row in grid[hr + 1:]:
-        if j_code >= len(row) or row[j_code] in (None, ""):
-            continue
-        code = _fmt_num(row[j_code]).replace(".", "") if isinstance(row[j_code], (int, float)) else nfc(str(row[j_code])).strip()
-
-        def at(j: int | None) -> str:
-            return _fmt_num(row[j]) if j is not None and j < len(row) else ""
-
-        out[code] = {
-            "ma": code,
-            "ten": at(j_name),
-            "hang": at(j_rank),
-            "tong_diem": at(j_total),
-            "xep_loai": at(j_class),
-            "xep_thu": at(j_place),
-            "cot": {h: at(j) for j, h in enumerate(header) if h},
-        }
+    for row in sheet.rows:
+        cells = {h: _fmt_num(v) for h, v in zip(sheet.header, row)}
+        code = str(row[2])
+        out[code] = {"ma": code, "ten": str(row[3]), "hang": _fmt_num(row[0]), "tong_diem": cells["Tổng điểm"],
+                     "xep_loai": cells["Xếp loại"], "xep_thu": cells["Xếp thứ"], "cot": cells}
     return out
 
 
@@ -291,11 +261,6 @@ HEADER_SETTINGS = (
     ("sender_email", "Email người gửi"),
 )
 SUBJECT_KEYS = {"unit": "Tiêu đề thư đơn vị", "office": "Tiêu đề thư Ban TĐKT"}
-
-
-def setting_cells(book: Book) -> dict[str, str]:
-    """Settings key -> its value cell ("B12") in the settings sheet."""
-    return {k: f"B{row}" for k, (row, _v) in settings_rows(book).items()}
 
 
 def clean_settings(settings: MailSettings, cells: dict[str, str], problems: Problems) -> MailSettings:
@@ -548,5 +513,8 @@ def status_sheet(rows: Sequence[StatusRow], note: str = "") -> OutputSheet:
         STATUS_HEADER,
         [r.cells() for r in rows],
         widths={0: 5, 1: 12, 2: 32, 3: 30, 4: 6, 5: 50, 6: 40, 7: 24, 8: 50, 9: 19, 10: 14},
+        wrap={5, 6, 8},
+        title="Thư gửi kết quả thi đua",
         notes=[note] if note else [],
+        landscape=True,
     )

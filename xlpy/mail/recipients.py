@@ -15,11 +15,12 @@ from email.headerregistry import Address
 from email.utils import getaddresses
 from typing import Any
 
-from ..book import layout
-from ..book.io import Book, nfc
+from ..book.io import nfc
 from ..core.problems import Problems
+from ..schema import core as layout
+from ..schema.base import SettingValues, TableData
 from .headers import clean_header_text, describe, needs_cleaning, visible
-from .settings import MailSettings, settings_rows
+from .settings import MailSettings
 
 OFFICE_KEY = "ban-tdkt"
 
@@ -113,20 +114,6 @@ def parse_addresses(text: Any, display_name: str = "") -> tuple[list[Address], l
     return good, errors
 
 
-def _header_index(header: list[Any]) -> dict[str, int]:
-    idx: dict[str, int] = {}
-    for j, h in enumerate(header):
-        if h is not None:
-            idx.setdefault(nfc(str(h)).strip().casefold(), j)
-    return idx
-
-
-def _cell(row: list[Any], j: int | None) -> Any:
-    if j is None or j >= len(row):
-        return None
-    return row[j]
-
-
 def _text(v: Any) -> str:
     if v is None:
         return ""
@@ -135,9 +122,10 @@ def _text(v: Any) -> str:
     return nfc(str(v)).strip()
 
 
-def read_recipients(book: Book, settings: MailSettings, problems: Problems,
+def read_recipients(units: TableData | None, settings: MailSettings, values: SettingValues, problems: Problems,
                     only: set[str] | None = None) -> list[Recipient]:
-    """Recipients of one round: every unit of the units sheet, then the office.
+    """Recipients of one round: every unit of the units sheet (as read with the round),
+    then the office.
 
     A recipient without a usable address is reported in ``problems`` and
     kept with its ``error`` set, so the status sheet lists it; the caller
@@ -145,36 +133,32 @@ def read_recipients(book: Book, settings: MailSettings, problems: Problems,
     ``OFFICE_KEY`` for the office) limits the batch, and the checks, to those.
     """
     out: list[Recipient] = []
-    grid = book.grid(layout.UNITS)
-    if not grid:
+    if units is None or not units.rows:
         problems.add("mail_no_units", layout.UNITS, "", "(không có)", "bảng đơn vị",
-                     f"Không tìm thấy sheet '{layout.UNITS}' hoặc sheet trống.")
+                     f"Không tìm thấy trang '{layout.UNITS}' hoặc trang trống.")
     else:
-        idx = _header_index(grid[0])
-        col = {c.key: idx.get(c.header.casefold()) for c in layout.UNIT_COLUMNS}
-        if col["email"] is None:
+        if "email" not in units.cols:
             problems.add("mail_no_email_column", layout.UNITS, "1", "(không có)", "cột 'Email'",
-                         f"Sheet '{layout.UNITS}' chưa có cột 'Email'; thêm cột này và điền địa chỉ của từng đơn vị.")
-        letter = {k: _col_letter(j) for k, j in col.items() if j is not None}
+                         f"Trang '{layout.UNITS}' chưa có cột 'Email'; thêm cột này và điền địa chỉ của từng đơn vị.")
         seen: set[str] = set()
-        for r, row in enumerate(grid[1:], start=2):
-            code = _text(_cell(row, col["code"]))
+        for row in units.rows:
+            code = _text(row.raw.get("code"))
             if not code or (only is not None and code.casefold() not in only):
                 continue
-            name = _text(_cell(row, col["name"])) or code
+            addr = lambda k: row.addr(k) if k in row.cols else ""  # noqa: E731
+            name = _text(row.raw.get("name")) or code
             if needs_cleaning(name):
-                name = _cleaned(problems, layout.UNITS, f"{letter.get('name', '')}{r}", name,
-                                f"Tên đơn vị {code}")
+                name = _cleaned(problems, layout.UNITS, addr("name"), name, f"Tên đơn vị {code}")
             if code in seen:
-                problems.add("mail_duplicate_unit", layout.UNITS, f"{letter.get('code', 'A')}{r}", code, "mã không trùng",
+                problems.add("mail_duplicate_unit", layout.UNITS, addr("code"), code, "mã không trùng",
                              f"Mã đơn vị {code} lặp lại; thư chỉ gửi theo dòng đầu tiên.")
                 continue
             seen.add(code)
             who = f"{name} ({code})"
-            raw_to = _cell(row, col["email"])
-            _check_names(problems, layout.UNITS, f"{letter.get('email', '')}{r}", raw_to, f"Email của {code}")
-            to, errs = parse_addresses(raw_to, name)
-            cell = f"{letter.get('email', '')}{r}"
+            raw_to = row.raw.get("email")
+            _check_names(problems, layout.UNITS, addr("email"), raw_to, f"Email của {code}")
+            to, errs = parse_addresses(raw_to or None, name)
+            cell = addr("email")
             reasons = []
             for e in errs:
                 p = problems.add("mail_bad_address", layout.UNITS, cell, raw_to, "ten@coquan.gov.vn",
@@ -184,30 +168,29 @@ def read_recipients(book: Book, settings: MailSettings, problems: Problems,
                 p = problems.add("mail_missing_address", layout.UNITS, cell, raw_to, "địa chỉ email",
                                  f"{who}: chưa có địa chỉ email; điền cột 'Email' hoặc bỏ đơn vị này khỏi lần gửi.")
                 reasons.append(f"Chưa có email ({p.where()})")
-            raw_cc = _cell(row, col["cc"])
-            _check_names(problems, layout.UNITS, f"{letter.get('cc', '')}{r}", raw_cc, f"CC của {code}")
-            cc, cc_errs = parse_addresses(raw_cc)
+            raw_cc = row.raw.get("cc")
+            _check_names(problems, layout.UNITS, addr("cc"), raw_cc, f"CC của {code}")
+            cc, cc_errs = parse_addresses(raw_cc or None)
             for e in cc_errs:
-                p = problems.add("mail_bad_address", layout.UNITS, f"{letter.get('cc', '')}{r}", raw_cc,
+                p = problems.add("mail_bad_address", layout.UNITS, addr("cc"), raw_cc,
                                  "ten@coquan.gov.vn; ten2@coquan.gov.vn", f"{who}: địa chỉ CC sai – {e}.")
                 reasons.append(f"CC sai ({p.where()}): {e}")
             out.append(Recipient(code, "unit", code, name, tuple(to), tuple(cc),
-                                 role=_text(_cell(row, col["role"])), row=r, error="; ".join(reasons)))
+                                 role=_text(row.raw.get("role")), row=row.number, error="; ".join(reasons)))
     if only is not None and OFFICE_KEY not in only:
         return out
-    rows = settings_rows(book)
-    row_no = rows.get("Email Ban TĐKT", (0, None))[0]
-    if row_no:
-        _check_names(problems, layout.SETTINGS, f"B{row_no}", settings.office_email, "'Email Ban TĐKT'")
+    cell = values.cell("mail_office_email")
+    if cell:
+        _check_names(problems, layout.SETTINGS, cell, settings.office_email, "'Email Ban TĐKT'")
     office, errs = parse_addresses(settings.office_email, settings.office_name)
     reasons = []
     for e in errs:
-        problems.add("mail_bad_address", layout.SETTINGS, f"B{row_no}" if row_no else "", settings.office_email,
+        problems.add("mail_bad_address", layout.SETTINGS, cell, settings.office_email,
                      "ten@coquan.gov.vn", f"{settings.office_name}: địa chỉ 'Email Ban TĐKT' sai – {e}.")
         reasons.append(f"'Email Ban TĐKT' sai: {e}")
     if not office and not errs:
-        problems.add("mail_missing_address", layout.SETTINGS, f"B{row_no}" if row_no else "", "", "địa chỉ email",
-                     f"Chưa có 'Email Ban TĐKT' trong sheet '{layout.SETTINGS}': báo cáo tổng hợp chưa có người nhận.")
+        problems.add("mail_missing_address", layout.SETTINGS, cell, "", "địa chỉ email",
+                     f"Chưa có 'Email Ban TĐKT' trong trang '{layout.SETTINGS}': báo cáo tổng hợp chưa có người nhận.")
         reasons.append(f"Chưa có 'Email Ban TĐKT' ({layout.SETTINGS})")
     out.append(Recipient(OFFICE_KEY, "office", OFFICE_KEY, settings.office_name, tuple(office),
                          error="; ".join(reasons)))
@@ -231,12 +214,3 @@ def _check_names(problems: Problems, sheet: str, cell: str, raw: Any, what: str)
     text = re.sub(r"[\r\n]+", "; ", nfc(str(raw)))
     if needs_cleaning(text):
         _cleaned(problems, sheet, cell, text, what)
-
-
-def _col_letter(j: int) -> str:
-    s = ""
-    j += 1
-    while j:
-        j, rem = divmod(j - 1, 26)
-        s = chr(65 + rem) + s
-    return s

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from ..actions import Result, action
+from ..actions import Result
 from ..core.problems import Problems, Severity
 from . import pdf as pdfmod
-from .context import build_context, proposals_from_check
+from .context import REPORT_SETTINGS, build_context, proposals_from_check
 from .render import DOCUMENTS, TemplateError, check_template, render_block, slug
 
 FORMATS = ("docx", "html", "pdf")
@@ -30,57 +30,38 @@ def _default_out(book: Any) -> Path:
     return base / f"{stem}-bao-cao"
 
 
-def rules_check(book: Any) -> Any:
-    """The award check of :mod:`xlpy.rules` for this book (a ``CheckReport``), or
-    ``None`` when it cannot run (rules missing, input errors, no proposals)."""
+def report_action(book, format: str = "all", out: Path | None = None, templates: Path | None = None) -> Result:
+    """Load the round and render its documents (see :func:`render_reports`)."""
+    from ..book.actions import failure
+    from ..round import load_round
+
+    rnd, problems = load_round(book)
+    if rnd.result is None:
+        return failure(book, problems, "lập báo cáo")
+    return render_reports(rnd, format, out or _default_out(book), templates)
+
+
+def award_check(rnd: Any) -> Any:
+    """The round's award check for the documents, or None when it cannot run (the report
+    then says the proposals were not checked; the problems say why)."""
     try:
-        from ..rules import check
-        from ..rules.sheets import read_rules_input
-    except ImportError:
+        report = rnd.check
+    except Exception:  # noqa: BLE001 - the documents must not fail because the check could not run
         return None
-    try:
-        inp, settings, problems = read_rules_input(book)
-        if inp is None or problems.has_errors:
-            return None
-        report = check(inp, settings)
-    except Exception:  # the report must not fail because the check could not run
-        return None
-    return report if report.outcomes else None
+    return report if report is not None and report.outcomes else None
 
 
-@action(
-    "report",
-    label="Lập báo cáo",
-    help="Lập báo cáo của Khối, danh sách đề nghị khen thưởng, phụ lục thống kê và thông báo cho từng đơn vị (Word, HTML, PDF).",
-    group="Báo cáo",
-    icon="FileSaveAsWordDocx",
-    order=40,
-    supertip=(
-        "Điền kết quả chấm điểm vào các mẫu trong thư mục templates theo thể thức Nghị định 30/2020/NĐ-CP. "
-        "PDF cần LibreOffice; thiếu LibreOffice thì vẫn có tệp Word và HTML."
-    ),
-)
-def report_action(
-    book,
-    format: Annotated[str, "docx|html|pdf|all (có thể ghép: docx,pdf)"] = "all",
-    out: Annotated[Path | None, "Thư mục lưu báo cáo (mặc định: <tên sổ>-bao-cao cạnh sổ tính)"] = None,
-    templates: Annotated[Path | None, "Thư mục mẫu riêng (mặc định: templates của xlpy)"] = None,
-) -> Result:
-    from ..book.read import read_block
-    from ..core.engine import compute
-
+def render_reports(rnd: Any, format: str, out: Path, templates: Path | None = None) -> Result:
+    """The documents of a loaded round (its result and its award check, computed once)."""
+    problems = rnd.problems
     formats = _formats(format)
     if formats is None:
         return Result(False, f"Định dạng “{format}” không hợp lệ. Chọn docx, html, pdf hoặc all.")
-    block, problems = read_block(book)
-    if block is None or problems.has_errors:
-        n = len(problems.errors) if problems else 0
-        return Result(False, f"Chưa lập được báo cáo: sổ tính còn {n} lỗi dữ liệu. Chạy “Kiểm tra dữ liệu” để xem.", problems=problems)
-    result = compute(block)
-    check = rules_check(book)
-    props, source, money_total = proposals_from_check(check)
-    ctx = build_context(result, proposals=props, proposals_source=source, money_total=money_total)
-    folder = Path(out) if out else _default_out(book)
+    result = rnd.result
+    props, source, money_total = proposals_from_check(award_check(rnd))
+    settings = {spec.attr: rnd.settings.get(spec.attr) for spec in REPORT_SETTINGS}
+    ctx = build_context(result, settings, proposals=props, proposals_source=source, money_total=money_total)
+    folder = Path(out)
     want_docx = "docx" in formats or "pdf" in formats
     try:
         files = render_block(ctx, folder, [f for f in ("docx", "html") if f in formats or (f == "docx" and want_docx)],
@@ -124,16 +105,7 @@ def report_action(
     return Result(ok, msg, data=data, problems=problems, files=files)
 
 
-@action(
-    "templates check",
-    label="Kiểm tra mẫu báo cáo",
-    help="Liệt kê các biến mà mẫu (.docx hoặc .html.j2) dùng nhưng xlpy không cung cấp, và thẻ Jinja sai.",
-    group="Báo cáo",
-    icon="ReviewDisplayForReview",
-    ribbon=False,
-    order=41,
-)
-def templates_check_action(template: Annotated[Path, "Tệp mẫu .docx hoặc .html.j2"]) -> Result:
+def templates_check_action(template: Path) -> Result:
     path = Path(template)
     try:
         res = check_template(path)

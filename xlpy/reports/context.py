@@ -17,33 +17,7 @@ import re
 from typing import Any, Iterable, Mapping
 
 from .. import vn
-from ..book.layout import SettingSpec, register_settings
-
-# ---- settings this feature reads (sheet "Cài đặt", column A) -----------------------
-OWNER = "reports"
-REPORT_SETTINGS: list[SettingSpec] = [
-    SettingSpec("Cơ quan chủ quản", "parent_body", "text", "", "Dòng trên của tên cơ quan ban hành, ví dụ UBND TỈNH QUẢNG NAM", owner=OWNER),
-    SettingSpec("Cơ quan ban hành", "issuing_body", "text", "", "Tên cơ quan ban hành báo cáo; để trống = tên khối", owner=OWNER),
-    SettingSpec("Số văn bản", "doc_number", "text", "", "Số của báo cáo; để trống để ghi tay khi vào sổ", owner=OWNER),
-    SettingSpec("Ký hiệu văn bản", "doc_symbol", "text", "BC-KTĐ", "Phần sau dấu / của số, ví dụ BC-KTĐ", owner=OWNER),
-    SettingSpec("Địa danh", "place", "text", "", "Địa danh ghi trước ngày tháng, ví dụ Quảng Nam", owner=OWNER),
-    SettingSpec("Ngày ký báo cáo", "report_date", "date", None, "Để trống = ngày xét", owner=OWNER),
-    SettingSpec("Thẩm quyền ký", "signer_authority", "text", "TM. KHỐI THI ĐUA", "Ví dụ TM. KHỐI THI ĐUA", owner=OWNER),
-    SettingSpec("Chức vụ người ký", "signer_title", "text", "TRƯỞNG KHỐI", "Ví dụ TRƯỞNG KHỐI", owner=OWNER),
-    SettingSpec("Người ký", "signer_name", "text", "", "Họ và tên, không ghi học hàm, học vị", owner=OWNER),
-    SettingSpec(
-        "Nơi nhận",
-        "recipients",
-        "list",
-        "Ban Thi đua - Khen thưởng tỉnh; Các đơn vị trong Khối",
-        "Cách nhau bằng dấu ; (dòng Lưu: VT tự thêm)",
-        owner=OWNER,
-    ),
-    SettingSpec("Ưu điểm", "strengths", "text", "", "Đoạn đánh giá ưu điểm; xuống dòng = đoạn mới", owner=OWNER),
-    SettingSpec("Tồn tại, hạn chế", "limits", "text", "", "Đoạn đánh giá tồn tại, hạn chế", owner=OWNER),
-    SettingSpec("Phương hướng", "directions", "text", "", "Phương hướng, nhiệm vụ kỳ tới", owner=OWNER),
-]
-register_settings(REPORT_SETTINGS)
+from ..schema.reports import SETTINGS_SPECS as REPORT_SETTINGS
 
 PLACEHOLDER = "(Nội dung do đơn vị soạn thảo bổ sung.)"
 PLACE_LABELS = {"Nhất": "Hạng Nhất", "Nhì": "Hạng Nhì", "Ba": "Hạng Ba"}

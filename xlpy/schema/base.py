@@ -321,7 +321,8 @@ class CellReader:
         if kind in ("number", "int", "percent"):
             lo = col.minimum if col.minimum is not None else (0 if kind == "percent" else None)
             hi = col.maximum if col.maximum is not None else (100 if kind == "percent" else None)
-            return self.number(v, addr, what, minimum=lo, maximum=hi, positive=getattr(col, "positive", False), integer=kind == "int")
+            x = self.number(v, addr, what, minimum=lo, maximum=hi, positive=getattr(col, "positive", False), integer=kind == "int")
+            return int(x) if kind == "int" and x is not None else x
         if kind == "date":
             return self.date(v, addr, what)
         if kind == "choice":

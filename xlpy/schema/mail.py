@@ -37,6 +37,9 @@ SETTINGS_SPECS: tuple[Setting, ...] = (
     Setting("Tiêu đề thư Ban TĐKT", "mail_subject_office", "text", DEFAULT_SUBJECT_OFFICE,
             "Mẫu tiêu đề thư gửi Ban TĐKT (mẫu Jinja, chạy trong hộp cát, chỉ dùng các biến đã liệt kê); để trống dùng mẫu mặc định",
             feature=F, template=True),
+    Setting("Thư mục mẫu riêng", "mail_template_dir", "text", "",
+            "Thư mục chứa mẫu thư riêng của khối (email_unit.txt.j2…); để trống dùng mẫu có sẵn. Đường dẫn tương đối tính "
+            "từ thư mục của sổ tính. Mẫu thư chạy trong hộp cát, chỉ dùng các biến đã liệt kê.", feature=F),
     Setting("Tệp đính kèm", "mail_attach_format", "choice", "docx",
             "Định dạng báo cáo đính kèm: Word, PDF, Word và PDF, Không đính kèm", ATTACH_CHOICES, F),
 )
