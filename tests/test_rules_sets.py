@@ -92,7 +92,7 @@ def test_loader_rejects_overlapping_versions(tmp_path):
         '[[rules]]\nid="R-1"\nkind="procedure"\ncheck="discipline"\nsubject="CN"\nname="b"\nsource="s"\nverification="V"\nvalid_from=2024-06-01\n',
         encoding="utf-8",
     )
-    with pytest.raises(RuleSetError, match="overlapping"):
+    with pytest.raises(RuleSetError, match="Bộ quy định bad.toml, quy định R-1: xuất hiện hai lần với thời gian hiệu lực chồng nhau"):
         load_rule_set(p)
 
 
@@ -103,5 +103,5 @@ def test_loader_rejects_rules_outside_their_set(tmp_path):
         '[[rules]]\nid="R-1"\nkind="procedure"\ncheck="discipline"\nsubject="CN"\nname="a"\nsource="s"\nverification="V"\nvalid_from=2023-06-01\n',
         encoding="utf-8",
     )
-    with pytest.raises(RuleSetError, match="before its set"):
+    with pytest.raises(RuleSetError, match=r"bad.toml, quy định R-1: bắt đầu hiệu lực \(01/06/2023\) trước bộ quy định của nó"):
         load_rule_set(p)
