@@ -26,7 +26,7 @@ from .model import CHO_QUYET_DINH, CN, DAT, KHONG_DAT, TT, Collective, Disciplin
 from .quotas import ROUNDING_LABELS, as_fraction, compare, fmt_pct, fmt_share, min_required, votes_needed
 from .ruleset import Rule, RuleSet
 from .settings import RuleSettings
-from .titles import DISCIPLINE, GRADE_RANK, GRADES, INITIATIVE_CODES, INITIATIVE_LEVELS, KINDS, SUBJECT_LABELS, TITLES, title_name
+from .titles import DISCIPLINE, EVALUATION_ORDER, GRADE_RANK, GRADES, INITIATIVE_CODES, INITIATIVE_LEVELS, KINDS, SUBJECT_LABELS, TITLES, title_name
 
 OPS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
 SHORT = {"LDTT": "LĐTT", "CSTDCS": "CSTĐCS", "CSTD_TINH": "CSTĐ cấp tỉnh", "TTLDTT": "TTLĐTT", "TTLDXS": "TTLĐXS",
@@ -547,7 +547,9 @@ class Evaluator:
             for q in self.inp.proposals:
                 if q.achievement:
                     groups.setdefault((q.subject, q.code, q.achievement), []).append(q)
-            self._same_achievement = {k: sorted(v, key=lambda q: (q.row or 0, q.title)) for k, v in groups.items() if len(v) > 1}
+            pos = {t: i for i, t in enumerate(EVALUATION_ORDER)}
+            self._same_achievement = {k: sorted(v, key=lambda q: (pos.get(q.title, 99), q.title, q.row or 0))
+                                      for k, v in groups.items() if len(v) > 1}
         same = self._same_achievement.get((p.subject, p.code, p.achievement))
         if same:
             listing = "; ".join(f"dòng {q.row}: {title_name(q.title)}" if q.row else title_name(q.title) for q in same)

@@ -42,7 +42,8 @@ def decider(rs: RuleSet | None) -> str:
 
 
 def _listed(group: list[Proposal]) -> list[Proposal]:
-    return sorted(group, key=lambda p: (p.row or 0, p.subject, p.code, p.title))
+    """Names listed by who they are (code), so neither the rows' order nor their numbers shape the text."""
+    return sorted(group, key=lambda p: (p.subject, p.code, p.title, p.row or 0))
 
 
 def tie_text(places: int, group: list[Proposal], inp: RulesInput, rs: RuleSet | None) -> str:
