@@ -10,6 +10,7 @@ votes).  Only ``đạt`` counts as awarded (money, counts of awards, prerequisit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .model import CHO_QUYET_DINH, DAT, KHONG_DAT, STATUSES, VUOT, Proposal, RulesInput, Verdict
 from .money import MoneyLine
@@ -80,6 +81,7 @@ class QuotaOutcome:
     decided: dict[tuple, str] = field(default_factory=dict)  # proposal key -> DAT / VUOT / CHO_QUYET_DINH
     place: dict[tuple, int] = field(default_factory=dict)  # proposal key -> 1 + number strictly better (shared by equals)
     tie_of: dict[tuple, tuple[int, list[Proposal]]] = field(default_factory=dict)  # tied key -> (places, its group of equals)
+    texts: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # text shared by a group (built once, not per member)
 
     def position(self, p: Proposal) -> int:
         """1-based place of ``p`` in the declared order among those competing; equals share a place."""

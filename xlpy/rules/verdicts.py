@@ -104,8 +104,13 @@ def waiting_texts(p: Proposal, q: QuotaOutcome, s: RuleSettings, inp: RulesInput
     numbers = f"{q.scope}: {q.used} đề nghị đạt tiêu chuẩn, {q.cap.explain()}"
     if p.key in q.tie_of:
         places, group = q.tie_of[p.key]
-        return numbers, tie_text(places, group, inp, rs) + "; " + order_text(s), tie_reason(q, places, group, inp)
-    if any(a.key == p.key for a in q.awaiting):
+        k = ("tie", places, id(group))  # every member quotes the whole group: build its text once
+        if k not in q.texts:
+            q.texts[k] = (tie_text(places, group, inp, rs) + "; " + order_text(s), tie_reason(q, places, group, inp))
+        return (numbers, *q.texts[k])
+    if "awaiting" not in q.texts:
+        q.texts["awaiting"] = {a.key for a in q.awaiting}
+    if p.key in q.texts["awaiting"]:
         return None
     ahead = [a for a in q.awaiting if q.place[a.key] <= q.place[p.key]]
     names = ", ".join(who(a, inp) for a in _listed(ahead))
