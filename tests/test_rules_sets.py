@@ -195,3 +195,53 @@ def test_engine_has_a_method_for_every_declared_metric():
 
     assert all(callable(getattr(Evaluator, f"m_{m}", None)) for m in METRICS)
     assert {n[2:] for n in dir(Evaluator) if n.startswith("m_")} == set(METRICS)
+
+
+# ---- successive versions: the round's date picks one, never the file's order ----------------------------------
+
+
+def version(rid: str, pct: int, dates: str) -> str:
+    return (f'[[rules]]\nid = "{rid}"\nkind = "standard"\nsubject = "TT"\ntitles = ["TTLDTT"]\nname = "n"\nsource = "s"\n'
+            f'article = "Điều 28"\nverification = "V"\n{dates}\ncheck.all = [ {{ metric = "share_ldtt", op = ">=", value = {pct} }} ]\n')
+
+
+def test_the_round_date_picks_the_version_in_force(tmp_path):
+    import datetime as dt
+
+    from xlpy.rules import DAT, KHONG_DAT, Collective, Proposal, RulesInput, check
+
+    p = tmp_path / "versions.toml"  # the later version first in the file
+    p.write_text(HEAD + version("R-06", 80, "valid_from = 2025-01-01") + version("R-06", 70, "valid_to = 2024-12-31"), encoding="utf-8")
+    rs = load_rule_set(p)
+
+    def verdict(day: dt.date) -> str:
+        inp = RulesInput(year=day.year, round_date=day, units=("U",), collectives={"U": Collective("U", grade="HTT", members=10, ldtt=7)},
+                         proposals=(Proposal("TT", "U", "TTLDTT", row=2),))
+        return check(inp, rule_set=rs).outcomes[0].verdict
+
+    assert (verdict(dt.date(2024, 12, 31)), verdict(dt.date(2025, 1, 1))) == (DAT, KHONG_DAT)
+
+
+def test_loader_refuses_two_standards_of_one_title_in_force_together(tmp_path):
+    p = tmp_path / "bad.toml"
+    p.write_text(HEAD + version("R-06", 80, "") + version("R-06x", 70, "valid_from = 2025-01-01"), encoding="utf-8")
+    with pytest.raises(RuleSetError, match="quy định R-06x: cùng là tiêu chuẩn của TTLDTT với quy định R-06 trong cùng thời gian hiệu lực"):
+        load_rule_set(p)
+
+
+def test_no_name_is_parsed_to_two_codes():
+    """A name typed by an officer must never depend on which vocabulary entry comes first."""
+    from xlpy.rules import titles as T
+
+    vocabularies = [
+        {t.code: (t.code, t.name, *t.aliases) for t in T.TITLES.values()},
+        {k: (k, v) for k, v in T.GRADES.items()},
+        T._INITIATIVE_ALIASES,
+        {k: (k, *v) for k, v in T._KIND_ALIASES.items()},
+        {i: (d,) for i, d in enumerate(T.DISCIPLINE)},
+    ]
+    for vocab in vocabularies:
+        seen: dict[str, object] = {}
+        for value, names in vocab.items():
+            for n in names:
+                assert seen.setdefault(T.fold(n), value) == value, n

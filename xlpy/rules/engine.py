@@ -92,6 +92,7 @@ def _status(rows: list[Verdict]) -> str:
 
 
 def _check(inp: RulesInput, s: RuleSettings, rs: RuleSet, pre: list[RuleSet], *, quotas: bool = True, independent: bool = False) -> CheckReport:
+    report_set, rs = rs, rs.on(inp.round_date)  # the versions in force on the round's date (presets apply whatever the date)
     ev = Evaluator(inp, s, rs, independent=independent)
     by_title: dict[str, list[Proposal]] = {}
     for p in inp.proposals:
@@ -157,7 +158,7 @@ def _check(inp: RulesInput, s: RuleSettings, rs: RuleSet, pre: list[RuleSet], *,
     verdicts.extend(V.quota_row(q, s, inp, rs) for q in quota_outcomes)
     pos = {t: i for i, t in enumerate(EVALUATION_ORDER)}
     money, total = money_table(sorted(awarded, key=lambda a: (pos.get(a[0], 99), a[1])), multiples, s.base_salary, s.money_rounding, s)
-    return CheckReport(rs, pre, s, inp, verdicts, outcomes, quota_outcomes, money, total)
+    return CheckReport(report_set, pre, s, inp, verdicts, outcomes, quota_outcomes, money, total)
 
 
 def _final(status: str, dec: Iterable[tuple[QuotaOutcome, str]]) -> str:

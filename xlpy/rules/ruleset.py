@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -70,6 +70,18 @@ class RuleSet:
 
     def in_force(self, day: dt.date) -> bool:
         return (self.valid_from is None or day >= self.valid_from) and (self.valid_to is None or day <= self.valid_to)
+
+    def on(self, day: dt.date) -> "RuleSet":
+        """The same set with only the rule versions in force on ``day`` — so when a
+        rule has successive versions, the date picks one, never its place in the file.
+        A day outside the set's own range (a regime chosen explicitly, e.g. NĐ 98/2023
+        for a dossier received before 01/07/2025) counts as the nearest end of it."""
+        if self.valid_from and day < self.valid_from:
+            day = self.valid_from
+        if self.valid_to and day > self.valid_to:
+            day = self.valid_to
+        rules = tuple(r for r in self.rules if r.in_force(day))
+        return self if len(rules) == len(self.rules) else replace(self, rules=rules)
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -370,13 +382,17 @@ def load_rule_set(path: Path) -> RuleSet:
     records += [(r, path.name) for r in doc.get("rules", [])]
     built = [_rule(r, head["id"], vf, vt, file, problems) for r, file in records]
     rules = tuple(r for r in built if r is not None)
-    seen: dict[str, Rule] = {}
-    for r in rules:
-        if r.id in seen:
-            a = seen[r.id]
-            if _overlap(a.valid_from, a.valid_to, r.valid_from, r.valid_to):
-                problems.append(f"{where}, quy định {r.id}: xuất hiện hai lần với thời gian hiệu lực chồng nhau")
-        seen[r.id] = r
+    for i, a in enumerate(rules):
+        for b in rules[i + 1:]:
+            if not _overlap(a.valid_from, a.valid_to, b.valid_from, b.valid_to):
+                continue
+            if a.id == b.id:
+                problems.append(f"{where}, quy định {b.id}: xuất hiện hai lần với thời gian hiệu lực chồng nhau")
+            elif a.kind == b.kind == "standard" and set(a.titles) & set(b.titles) and set(a.subjects) & set(b.subjects):
+                both = ", ".join(sorted(set(a.titles) & set(b.titles)))
+                problems.append(f"{where}, quy định {b.id}: cùng là tiêu chuẩn của {both} với quy định {a.id} trong cùng thời gian hiệu lực")
+            elif a.kind == b.kind == "procedure" and a.check == b.check:
+                problems.append(f"{where}, quy định {b.id}: cùng thủ tục “{b.check}” với quy định {a.id} trong cùng thời gian hiệu lực")
     money = doc.get("money", {})
     for t, m in (money.get("multiples") or {}).items():
         _check_titles([t], f"{where}, [money.multiples]", problems)
