@@ -245,3 +245,13 @@ def test_no_name_is_parsed_to_two_codes():
         for value, names in vocab.items():
             for n in names:
                 assert seen.setdefault(T.fold(n), value) == value, n
+
+
+def test_directory_refuses_two_regimes_on_one_day(tmp_path):
+    (tmp_path / "a.toml").write_text('[set]\nid = "A"\nvalid_from = 2024-01-01\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('[set]\nid = "B"\nvalid_from = 2025-01-01\n', encoding="utf-8")
+    with pytest.raises(RuleSetError, match="Bộ quy định b.toml: thời gian áp dụng chồng với a.toml"):
+        load_rule_sets(tmp_path)
+    (tmp_path / "b.toml").write_text('[set]\nid = "a"\nvalid_from = 2020-01-01\nvalid_to = 2023-12-31\n', encoding="utf-8")
+    with pytest.raises(RuleSetError, match="mã bộ “a” trùng với a.toml"):
+        load_rule_sets(tmp_path)

@@ -431,7 +431,14 @@ def _load_dir(directory: str) -> tuple[RuleSet, ...]:
             raise RuleSetError(problems)
         if "set" not in doc:
             continue  # an include file
-        out.append(load_rule_set(p))
+        rs = load_rule_set(p)
+        for other in out:
+            if other.id.casefold() == rs.id.casefold():
+                raise RuleSetError(f"Bộ quy định {p.name}: mã bộ “{rs.id}” trùng với {Path(other.path).name}")
+            if not rs.preset and not other.preset and _overlap(other.valid_from, other.valid_to, rs.valid_from, rs.valid_to):
+                raise RuleSetError(f"Bộ quy định {p.name}: thời gian áp dụng chồng với {Path(other.path).name}; "
+                                   "mỗi ngày chỉ có một bộ quy định")
+        out.append(rs)
     return tuple(out)
 
 
