@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from xlpy.rules import (
+    CHO_QUYET_DINH,
     DAT,
     KHONG_DAT,
     VUOT,
@@ -258,7 +259,10 @@ def test_co_tinh_only_for_block_leader():
     assert eligible("CO_TINH", year=Y, grade="HTXS", rank=1).verdict == DAT
     v = eligible("CO_TINH", year=Y, grade="HTXS", rank=2)
     assert v.verdict == KHONG_DAT and "hạng 2 trong khối" in v.numbers
-    assert eligible("CO_TINH", year=Y, grade="HTXS", rank=1, rank_tied=True).verdict == KHONG_DAT
+    # first place shared with units this single check cannot see: awaiting the council, never "đạt" by position
+    tied = eligible("CO_TINH", year=Y, grade="HTXS", rank=1, rank_tied=True)
+    assert tied.verdict == CHO_QUYET_DINH
+    assert tied.reasons == ("Đồng hạng 1 trong khối chưa phân định: chờ Hội đồng quyết định đơn vị dẫn đầu",)
 
 
 def test_co_chinh_phu_chosen_among_provincial_flag_holders():
@@ -290,12 +294,20 @@ def test_one_achievement_one_award_r15():
         history=(HistoryRecord(2024, "CN", "A", "GIAY_KHEN", achievement="TT-02", decision="QĐ 12/QĐ-UBND"),),
     )
     rep = check(inp)
-    assert outcome(rep, "A", "GIAY_KHEN").verdict == DAT  # row 2 (first)
-    bk = outcome(rep, "A", "BK_TINH")
-    assert bk.verdict == KHONG_DAT and bk.rules == ["R-15"]
-    assert "dòng 2" in bk.numbers
+    # the same achievement proposed twice: BOTH rows fail R-15 (which to keep is the officer's
+    # choice; the sheet's order, or the order titles are evaluated in, never decides it)
+    for o in (outcome(rep, "A", "GIAY_KHEN"), outcome(rep, "A", "BK_TINH")):
+        if o.proposal.row == 4:
+            continue
+        assert o.verdict == KHONG_DAT and o.rules == ["R-15"]
+        assert "dòng 2: Giấy khen; dòng 3: Bằng khen của Chủ tịch UBND tỉnh" in o.numbers
+        assert o.fix == "giữ một đề nghị, bỏ các đề nghị còn lại (dòng 2, 3)"
+        assert o.reasons == ["Một thành tích chỉ khen một lần, một hình thức: thành tích “TT-01” được đề nghị 2 lần trong đợt "
+                             "(dòng 2: Giấy khen; dòng 3: Bằng khen của Chủ tịch UBND tỉnh)"]
     row4 = next(o for o in rep.outcomes if o.proposal.row == 4)
     assert row4.verdict == KHONG_DAT and "QĐ 12/QĐ-UBND" in row4.numbers
+    assert row4.reasons == ["Một thành tích chỉ khen một lần, một hình thức: thành tích “TT-02” đã được khen Giấy khen năm 2024 (QĐ 12/QĐ-UBND)"]
+    assert rep.money_total == 0
 
 
 # ---- quotas in a round ------------------------------------------------------------------------------------------

@@ -94,28 +94,44 @@ candidates = st.lists(
 )
 
 
-@given(candidates, st.integers(0, 35))
-def test_trim_never_exceeds_cap_and_never_drops_a_better_one(items, cap):
+@given(candidates, st.integers(0, 35), st.randoms(use_true_random=False))
+def test_trim_never_exceeds_cap_never_drops_a_better_one_never_decides_equals(items, cap, rnd):
     people = list(enumerate(items))  # (id, (votes, female, chair))
     key = lambda p: (-p[1][0], 0 if p[1][1] else 1, p[1][2])  # noqa: E731
     t = trim(people, cap, key)
     assert len(t.kept) <= cap
-    assert len(t.kept) == min(cap, len(people))
-    assert sorted(t.kept + t.over) == sorted(people)
-    for d in t.over:
-        for k in t.kept:
-            assert not key(d) < key(k)  # nobody dropped ranks strictly above someone kept
+    assert sorted(t.kept + t.over + t.tied_at_cut) == sorted(people)
+    for k in t.kept:
+        assert all(key(k) < key(d) for d in t.over + t.tied_at_cut)  # kept: strictly better than all left out
+    for tied in t.tied_at_cut:
+        assert all(key(tied) < key(d) for d in t.over)
     if t.tied_at_cut:
-        assert any(p in t.kept for p in t.tied_at_cut) and any(p in t.over for p in t.tied_at_cut)
+        assert len({key(x) for x in t.tied_at_cut}) == 1  # one group of equals
+        assert 0 < t.places < len(t.tied_at_cut) and len(t.kept) + t.places == cap
+    else:
+        assert len(t.kept) == min(cap, len(people))
+    shuffled = people[:]
+    rnd.shuffle(shuffled)
+    t2 = trim(shuffled, cap, key)  # the order of the input never decides
+    assert (sorted(t2.kept), sorted(t2.tied_at_cut), sorted(t2.over), t2.places) == (sorted(t.kept), sorted(t.tied_at_cut), sorted(t.over), t.places)
+
+
+def test_trim_worked_example_three_equal_at_a_cut_of_two():
+    votes = {"A": 10, "B": 10, "C": 10, "D": 12, "E": 8}
+    t = trim(list("ABCDE"), 3, key=lambda k: -votes[k])
+    assert (t.kept, sorted(t.tied_at_cut), t.places, t.over) == (["D"], ["A", "B", "C"], 2, ["E"])
+    assert trim(list("ABC"), 3, key=lambda k: -votes[k]).kept == ["A", "B", "C"]
+    assert trim(list("ABC"), 0, key=lambda k: -votes[k]).over == ["A", "B", "C"]
 
 
 @given(st.integers(1, 60), st.integers(1, 100), st.lists(st.integers(0, 30), min_size=1, max_size=40))
 def test_engine_trimming_respects_every_cap(n_base, pct, votes):
     """Whole-engine property: after checking, the proposals left 'đạt' never exceed
-    a movement cap, and every over-quota one has no more votes than any kept one."""
+    a movement cap, every over-quota one has fewer votes than every kept one, and
+    the equals straddling the cut are all awaiting the Chair, none kept by row."""
     import datetime as dt
 
-    from xlpy.rules import DAT, VUOT, Collective, Movement, Proposal, RulesInput, check
+    from xlpy.rules import CHO_QUYET_DINH, DAT, VUOT, Collective, Movement, Proposal, RulesInput, check
 
     codes = [f"U{i}" for i in range(len(votes))]
     cols = {c: Collective(c, c, grade="HTXS") for c in codes}
@@ -126,9 +142,14 @@ def test_engine_trimming_respects_every_cap(n_base, pct, votes):
     from xlpy.rules import RuleSettings
 
     rep = check(inp, RuleSettings().with_overrides(bk_movement_tt_pct=Fraction(pct)))
-    kept = [o for o in rep.outcomes if o.verdict == DAT]
-    over = [o for o in rep.outcomes if o.verdict == VUOT]
-    assert len(kept) <= quota_cap(n_base, pct=pct)
-    assert len(kept) + len(over) == len(votes)
+    cap = quota_cap(n_base, pct=pct)
+    kept = [o.proposal.votes for o in rep.outcomes if o.verdict == DAT]
+    over = [o.proposal.votes for o in rep.outcomes if o.verdict == VUOT]
+    waiting = [o.proposal.votes for o in rep.outcomes if o.verdict == CHO_QUYET_DINH]
+    assert len(kept) <= cap
+    assert len(kept) + len(over) + len(waiting) == len(votes)
     if kept and over:
-        assert max(o.proposal.votes for o in over) <= min(o.proposal.votes for o in kept)
+        assert max(over) < min(kept)
+    if waiting:
+        assert len(set(waiting)) == 1 and len(kept) < cap < len(kept) + len(waiting)
+        assert all(v > waiting[0] for v in kept) and all(v < waiting[0] for v in over)

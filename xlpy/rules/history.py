@@ -53,6 +53,38 @@ def excluded_records(history: Iterable[HistoryRecord], subject: str, code: str, 
     return [r for r in history if r.subject == subject and r.code == code and r.title == title and r.kind in ex]
 
 
+class HistoryIndex:
+    """Award history grouped by recipient, built once per check, so that looking up
+    one candidate's records costs the size of that candidate's history, not the
+    whole table's (a check is then linear in people + proposals + history rows)."""
+
+    def __init__(self, history: Iterable[HistoryRecord]):
+        self._by_who: dict[tuple[str, str], list[HistoryRecord]] = {}
+        self._by_achievement: dict[tuple[str, str, str], list[HistoryRecord]] = {}
+        for r in history:
+            self._by_who.setdefault((r.subject, r.code), []).append(r)
+            if r.achievement:
+                self._by_achievement.setdefault((r.subject, r.code, r.achievement), []).append(r)
+
+    def records(self, subject: str, code: str) -> list[HistoryRecord]:
+        """Every record of one recipient, in the order given."""
+        return self._by_who.get((subject, code), [])
+
+    def of_title(self, subject: str, code: str, title: str) -> list[HistoryRecord]:
+        return [r for r in self.records(subject, code) if r.title == title]
+
+    def held_years(self, subject: str, code: str, title: str, **kw) -> set[int]:
+        """:func:`held_years` over this recipient's records only."""
+        return held_years(self.records(subject, code), subject, code, title, **kw)
+
+    def excluded_records(self, subject: str, code: str, title: str, excluded_kinds: Iterable[str]) -> list[HistoryRecord]:
+        return excluded_records(self.records(subject, code), subject, code, title, excluded_kinds)
+
+    def with_achievement(self, subject: str, code: str, achievement: str) -> list[HistoryRecord]:
+        """Earlier awards for the same achievement id (R-15)."""
+        return self._by_achievement.get((subject, code, achievement), [])
+
+
 def streak(years: set[int], end: int) -> int:
     """Consecutive years held, counting back from ``end`` (0 if ``end`` is not held).
 

@@ -15,6 +15,10 @@ from .titles import CN, SUBJECT_LABELS, TT, title_name
 DAT = "đạt"
 KHONG_DAT = "không đạt"
 VUOT = "vượt tỷ lệ"
+# equals at a cut that the declared order cannot separate (or a prerequisite that is
+# itself awaiting that decision): the Council Chair decides or the council votes
+CHO_QUYET_DINH = "chờ quyết định"
+STATUSES = (DAT, KHONG_DAT, VUOT, CHO_QUYET_DINH)
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ class Verdict:
 
     section: str  # "Đề nghị" (a candidate's rule), "Tỷ lệ" (a quota), "Kết luận" (a candidate's summary)
     rule_id: str
-    verdict: str  # đạt / không đạt / vượt tỷ lệ
+    verdict: str  # đạt / không đạt / vượt tỷ lệ / chờ quyết định
     numbers: str  # the numbers behind the verdict, Vietnamese
     citation: str
     fix: str = ""
@@ -143,6 +147,7 @@ class Verdict:
     title: str = ""  # title code
     scope: str = ""  # quota scope ("Khối", "Đơn vị SNV", "Phong trào X")
     row: int | None = None  # proposal row
+    reasons: tuple[str, ...] = ()  # one plain sentence per unmet condition, for signed documents
 
     @property
     def title_name(self) -> str:
@@ -150,6 +155,7 @@ class Verdict:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        d["reasons"] = list(self.reasons)
         d["title_name"] = self.title_name
         d["subject_name"] = SUBJECT_LABELS.get(self.subject, "")
         return d
@@ -161,6 +167,8 @@ __all__ = [
     "DAT",
     "KHONG_DAT",
     "VUOT",
+    "CHO_QUYET_DINH",
+    "STATUSES",
     "Collective",
     "Discipline",
     "HistoryRecord",

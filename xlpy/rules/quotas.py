@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from itertools import groupby
 from typing import Any, Callable, Generic, Sequence, TypeVar
 
 ROUNDING_MODES = ("floor", "ceil", "half_up")
@@ -192,9 +193,10 @@ def cap_of(base: int | None, pct: Any = None, count: Any = None, rounding: str =
 
 @dataclass
 class Trim(Generic[T]):
-    kept: list[T]
-    over: list[T]
-    tied_at_cut: list[T] = field(default_factory=list)  # equal keys straddling the cut: undecided
+    kept: list[T]  # strictly better than everything left out
+    over: list[T]  # at least ``cap`` others strictly better
+    tied_at_cut: list[T] = field(default_factory=list)  # equals straddling the cut: undecided (the Chair decides, R-22)
+    places: int = 0  # places left for ``tied_at_cut``
 
     @property
     def resolved(self) -> bool:
@@ -202,22 +204,36 @@ class Trim(Generic[T]):
 
 
 def trim(items: Sequence[T], cap: int, key: Callable[[T], Any]) -> Trim[T]:
-    """Keep the ``cap`` best items by ``key`` (smaller key = better), stable.
+    """Keep the items that the declared order ``key`` (smaller = better) puts within
+    ``cap`` places; never decide between equals by their position.
 
-    Never keeps more than ``cap``, and never drops an item whose key is strictly
-    better than a kept one.  Items whose key equals the last kept item's key on
-    both sides of the cut are listed in ``tied_at_cut``: the order declared did
-    not decide between them (the Chair decides, R-22).
+    Items are taken group by group of equal keys.  A group that fits whole is kept;
+    a group starting at or after the cut is over; the group the cut falls inside is
+    ``tied_at_cut``, with ``places`` places left for it: nobody in it is kept or
+    dropped here (the Chair decides, R-22).  So ``kept`` never exceeds ``cap``, no
+    item is dropped while an item with a worse key is kept, and the result does not
+    depend on the order of ``items``.
+
+    >>> t = trim(["a", "b", "c", "d"], 2, key={"a": 1, "b": 2, "c": 2, "d": 3}.get)
+    >>> t.kept, t.tied_at_cut, t.places, t.over
+    (['a'], ['b', 'c'], 1, ['d'])
     """
     if cap < 0:
         raise ValueError("cap must not be negative")
     ordered = sorted(items, key=key)
-    kept, over = ordered[:cap], ordered[cap:]
-    tied: list[T] = []
-    if kept and over and key(kept[-1]) == key(over[0]):
-        k = key(kept[-1])
-        tied = [x for x in ordered if key(x) == k]
-    return Trim(kept, over, tied)
+    out: Trim[T] = Trim([], [], [])
+    better = 0
+    for _k, grp in groupby(ordered, key=key):
+        g = list(grp)
+        if better + len(g) <= cap:
+            out.kept += g
+        elif better >= cap:
+            out.over += g
+        else:
+            out.tied_at_cut += g
+            out.places = cap - better
+        better += len(g)
+    return out
 
 
 @dataclass(frozen=True)
