@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from ..actions import Result, action
 from ..core.problems import Problems, Severity
 from . import pdf as pdfmod
-from .context import build_context, proposals_from_check
-from .render import DOCUMENTS, TemplateError, check_template, render_block, slug
+from .context import awards_from_check, build_context
+from .render import DOCUMENTS, INTERNAL_DIR, TemplateError, check_template, render_block, slug
 
 FORMATS = ("docx", "html", "pdf")
 
@@ -48,6 +48,41 @@ def rules_check(book: Any) -> Any:
     return report if report.outcomes else None
 
 
+def _setting_cells(book: Any) -> dict[str, str]:
+    """Vietnamese setting label -> address of its value cell on the settings sheet."""
+    try:
+        from ..book import layout as L
+        from ..book.grid import cell
+
+        grid = book.grid(L.SETTINGS) or []
+    except Exception:  # noqa: BLE001 - only used to point at the cell
+        return {}
+    out = {}
+    for i, r in enumerate(grid):
+        if i and r and isinstance(r[0], str) and r[0].strip():
+            out.setdefault(r[0].strip(), cell(i, 1))
+    return out
+
+
+def _report_problems(ctx: dict, book: Any, problems: Problems) -> None:
+    """Warnings about what the signed documents cannot say yet: settings left
+    blank (the documents show a placeholder), proposals awaiting a decision."""
+    cells = _setting_cells(book)
+    for w in ctx.get("warnings") or []:
+        key = w["setting"]
+        problems.warn("report_setting_missing", "Cài đặt", cells.get(key, ""), "(ô trống)",
+                      f"“{key}” có giá trị", w["message"])
+    aw = ctx["awards"]
+    if not aw["available"]:
+        problems.warn("report_awards_unchecked", "", "", "chưa kiểm tra", "kết quả “Kiểm tra khen thưởng”", aw["note"])
+    elif aw["n_pending"]:
+        problems.warn(
+            "report_awards_pending", "", "", f"{aw['n_pending']} đề nghị chờ quyết định", "quyết định của Hội đồng",
+            f"{aw['n_pending']} đề nghị bằng nhau tại ngưỡng tỷ lệ đang chờ Hội đồng quyết định: chưa đưa vào tờ trình và "
+            f"danh sách đề nghị (xem {INTERNAL_DIR}/khong-du-dieu-kien). Ghi quyết định vào sổ tính rồi lập lại báo cáo.",
+        )
+
+
 @action(
     "report",
     label="Lập báo cáo",
@@ -78,8 +113,8 @@ def report_action(
         return Result(False, f"Chưa lập được báo cáo: sổ tính còn {n} lỗi dữ liệu. Chạy “Kiểm tra dữ liệu” để xem.", problems=problems)
     result = compute(block)
     check = rules_check(book)
-    props, source, money_total = proposals_from_check(check)
-    ctx = build_context(result, proposals=props, proposals_source=source, money_total=money_total)
+    ctx = build_context(result, **awards_from_check(check))
+    _report_problems(ctx, book, problems)
     folder = Path(out) if out else _default_out(book)
     want_docx = "docx" in formats or "pdf" in formats
     try:
@@ -103,22 +138,38 @@ def report_action(
             problems.add("pdf_failed", "", "", "LibreOffice", "PDF", str(e), Severity.WARNING)
             ok = False
     files = files + pdfs
+    # the internal list is for the block's officers: written, named in the message and
+    # the data, but not among the documents a door attaches to mail or hands on
+    internal = [f for f in files if INTERNAL_DIR in f.relative_to(folder).parts[:-1]] if files else []
+    files = [f for f in files if f not in internal]
     n_units = len(ctx["units"])
     kinds = ", ".join(f for f in ("docx", "html", "pdf") if any(p.suffix == f".{f}" for p in files))
     msg = (
-        f"Đã lập {len(files)} tệp báo cáo ({kinds}) cho {ctx['block']['name']}: báo cáo, danh sách đề nghị, phụ lục"
-        f"{f' và {n_units} thông báo đơn vị' if n_units else ''}. Thư mục: {folder}"
+        f"Đã lập {len(files)} tệp văn bản ({kinds}) cho {ctx['block']['name']}: báo cáo, tờ trình kèm danh sách đề nghị, "
+        f"phụ lục{f' và {n_units} thông báo đơn vị' if n_units else ''}."
     )
-    if not ctx["awards"]["available"]:
+    aw = ctx["awards"]
+    if not aw["available"]:
         msg += " Phần đề nghị khen thưởng chưa có kết quả kiểm tra tiêu chuẩn."
+    elif aw["n_ineligible"]:
+        msg += (f" {aw['n_ineligible']} đề nghị không đủ điều kiện không đưa vào văn bản; xem danh sách nội bộ "
+                f"{INTERNAL_DIR}/khong-du-dieu-kien.")
+    if ctx["warnings"]:
+        msg += f" Còn {len(ctx['warnings'])} mục cài đặt trống (văn bản ghi chỗ trống để bổ sung): " + ", ".join(
+            w["setting"] for w in ctx["warnings"]) + "."
     if notes:
         msg += " " + " ".join(notes)
+    msg += f" Thư mục: {folder}"
     data = {
         "folder": str(folder),
         "formats": formats,
         "documents": [d.key for d in DOCUMENTS],
         "units": n_units,
-        "awards_checked": ctx["awards"]["available"],
+        "awards_checked": aw["available"],
+        "awards": {k: aw[k] for k in ("n_proposed", "n_ok", "n_ok_tt", "n_ok_cn", "n_tt", "n_cn", "n_not_ok", "n_over",
+                                      "n_pending", "n_ineligible")},
+        "internal_files": [str(f) for f in internal],
+        "missing_settings": [w["setting"] for w in ctx["warnings"]],
         "generated": dt.date.today().isoformat(),
     }
     return Result(ok, msg, data=data, problems=problems, files=files)
