@@ -498,13 +498,13 @@ def danh_sach_de_nghi():
     tag(doc, "{%p for t in basis.texts %}")
     body(doc, "Căn cứ {{ t }};")
     tag(doc, "{%p endfor %}")
-    body(doc, "Căn cứ kết quả chấm điểm, xếp hạng thi đua {{ block.round_label }} của {{ block.name }} và kết quả kiểm tra "
-         "tiêu chuẩn, tỷ lệ khen thưởng,")
     tag(doc, "{%p if proposals %}")
-    body(doc, "{{ doc.issuing_body }} kính trình {{ doc.addressee }} xem xét, trình cấp có thẩm quyền khen thưởng cho "
+    body(doc, "Căn cứ kết quả chấm điểm, xếp hạng thi đua và kết quả kiểm tra tiêu chuẩn, tỷ lệ khen thưởng, "
+         "{{ doc.issuing_body }} kính trình {{ doc.addressee }} xem xét, trình cấp có thẩm quyền khen thưởng cho "
          "{{ awards.summary }} có thành tích trong {{ block.round_label }}, cụ thể:")
-    tag(doc, "{%p for f in awards.by_form %}")
-    body(doc, "- {{ f.form }}: {{ f.count_label }}{% if f.money %} (tiền thưởng {{ f.money }}){% endif %};")
+    tag(doc, "{%p for g in awards.by_subject %}")
+    body(doc, "- {{ g.subject_label }}: {{ g.count_label }}, gồm {{ g.forms }}{% if g.money %}; tiền thưởng {{ g.money }}"
+         "{% endif %}{% if loop.last %}.{% else %};{% endif %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if awards.total_money %}")
     body(doc, "Tổng số tiền thưởng dự kiến: {{ awards.total_money }} (Bằng chữ: {{ awards.total_money_words }}).")
@@ -512,7 +512,8 @@ def danh_sach_de_nghi():
     body(doc, "(Có danh sách kèm theo)", italic=True)
     closing(doc, "Kính trình {{ doc.addressee }} xem xét, quyết định./.")
     tag(doc, "{%p elif awards.available %}")
-    closing(doc, "{{ doc.issuing_body }} không có tập thể, cá nhân đủ điều kiện đề nghị khen thưởng trong kỳ này./.")
+    closing(doc, "Căn cứ kết quả chấm điểm, xếp hạng thi đua {{ block.round_label }} và kết quả kiểm tra tiêu chuẩn, tỷ lệ "
+            "khen thưởng, {{ doc.issuing_body }} không có tập thể, cá nhân đủ điều kiện đề nghị khen thưởng trong kỳ này./.")
     tag(doc, "{%p else %}")
     body(doc, "{{ awards.note }}", italic=True)
     tag(doc, "{%p endif %}")

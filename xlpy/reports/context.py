@@ -122,7 +122,7 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
     "units_by_code": None,
     "awards": tuple(
         "available source n_proposed n_ok n_ok_tt n_ok_cn n_tt n_cn n_not_ok n_over n_pending n_ineligible "
-        "total_money total_money_number total_money_words money_tt money_cn by_form summary note".split()
+        "total_money total_money_number total_money_words money_tt money_cn by_form by_subject summary note".split()
     ),
     "basis": tuple("national province texts joined".split()),
     "text": tuple("strengths limits directions".split()),
@@ -571,6 +571,19 @@ def _awards(available: bool, source: str, props, passed, failed, tt, cn, money_t
             )
     n_tt = len({p["code"] or p["name"] for p in tt})
     n_cn = len({p["code"] or p["name"] for p in cn})
+    by_subject = []
+    for group, label, noun, n_subj, m in ((tt, "Tập thể", "tập thể", n_tt, money_tt), (cn, "Cá nhân", "cá nhân", n_cn, money_cn)):
+        if not group:
+            continue
+        forms = [f for f in by_form if f["subject_label"] == label]
+        by_subject.append(
+            {
+                "subject_label": label,
+                "count_label": f"{len(group)} đề nghị cho {n_subj} {noun}",
+                "forms": ", ".join(f"{f['form']} ({f['count']})" for f in forms),
+                "money": vn.fmt_money(m, nbsp=True) if m else "",
+            }
+        )
     parts = [f"{n_tt} tập thể"] if n_tt else []
     parts += [f"{n_cn} cá nhân"] if n_cn else []
     status = [p["status"] for p in failed]
@@ -593,6 +606,7 @@ def _awards(available: bool, source: str, props, passed, failed, tt, cn, money_t
         "money_tt": vn.fmt_number(money_tt, 0) if money_tt else "",
         "money_cn": vn.fmt_number(money_cn, 0) if money_cn else "",
         "by_form": by_form,
+        "by_subject": by_subject,
         "summary": vn.join_vi(parts),
         "note": "" if available else (
             "Chưa có kết quả kiểm tra tiêu chuẩn, tỷ lệ khen thưởng (nhập trang đề nghị khen thưởng và chạy "

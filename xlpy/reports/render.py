@@ -49,7 +49,8 @@ INTERNAL_DIR = "noi-bo"
 
 DOCUMENTS: tuple[Document, ...] = (
     Document("report", "Báo cáo kết quả thi đua của Khối", "bao-cao-khoi", "bao-cao-khoi.docx", "bao-cao-khoi.html.j2"),
-    Document("proposals", "Tờ trình và danh sách đề nghị khen thưởng", "danh-sach-de-nghi", "danh-sach-de-nghi.docx",
+    # the tờ trình (TTr) with the list attached; the label names mail attachments, so it stays
+    Document("proposals", "Danh sách đề nghị khen thưởng", "danh-sach-de-nghi", "danh-sach-de-nghi.docx",
              "danh-sach-de-nghi.html.j2", header="proposal"),
     Document("annex", "Phụ lục thống kê", "phu-luc-thong-ke", "phu-luc-thong-ke.docx", "phu-luc-thong-ke.html.j2"),
     Document("notice", "Thông báo kết quả cho từng đơn vị", "thong-bao", "thong-bao-don-vi.docx", "thong-bao-don-vi.html.j2",
