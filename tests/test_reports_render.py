@@ -115,11 +115,16 @@ def test_proposals_from_rules_check_with_money():
     }
     props, source, total = proposals_from_check(check)
     ctx = build_context(r, proposals=props, proposals_source=source, money_total=total)
-    assert ctx["awards"]["available"] and ctx["awards"]["n_ok"] == 1 and ctx["awards"]["n_not_ok"] == 1
-    assert ctx["awards"]["total_money"] == "18.720.000 đồng"
-    assert ctx["awards"]["total_money_words"] == "Mười tám triệu bảy trăm hai mươi nghìn đồng"
-    assert ctx["proposals"][1]["verdict"] == "Vượt tỷ lệ" and "bớt 1" in ctx["proposals"][1]["reasons"]
+    aw = ctx["awards"]
+    assert aw["available"] and aw["n_ok"] == 1 and aw["n_over"] == 1 and aw["n_not_ok"] == 0 and aw["n_ineligible"] == 1
+    assert aw["total_money"] == "18.720.000\u00a0đồng"  # never wraps between the figure and its unit
+    assert aw["total_money_words"] == "Mười tám triệu bảy trăm hai mươi nghìn đồng"
+    # what the block signs lists only the proposal that passed; the other is in the internal list, with why
+    assert [p["name"] for p in ctx["proposals"]] == ["Sở Công Thương"]
+    (over,) = ctx["ineligible"]
+    assert over["verdict"] == "Vượt tỷ lệ" and "bớt 1 đề nghị" in over["reasons"] and over["money"] == ""
     assert ctx["units"][0]["proposal"]["form"] == "Cờ thi đua của UBND tỉnh"
+    assert ctx["units"][1]["proposal"] is None
     assert proposals_from_check(None) == (None, "", None)
 
 
@@ -177,7 +182,7 @@ def test_every_template_renders_for_every_sample(sample, tmp_path):
     ctx = build_context(r)
     files = render_block(ctx, tmp_path, ("docx", "html"))
     n = len(r.table)
-    assert len(files) == 2 * (3 + n)
+    assert len(files) == 2 * (4 + n)  # report, tờ trình, annex, internal list, one notice per unit
     bc = tmp_path / "bao-cao-khoi.docx"
     rows = result_table(bc)
     assert [row[1] for row in rows] == list(r.table["name"])
@@ -198,11 +203,12 @@ def test_empty_block_and_single_unit(tmp_path):
     empty = build_context(compute(make_block([])))
     files = render_block(empty, tmp_path / "empty", ("docx", "html"))
     assert {f.name for f in files} == {"bao-cao-khoi.docx", "bao-cao-khoi.html", "danh-sach-de-nghi.docx",
-                                       "danh-sach-de-nghi.html", "phu-luc-thong-ke.docx", "phu-luc-thong-ke.html"}
+                                       "danh-sach-de-nghi.html", "phu-luc-thong-ke.docx", "phu-luc-thong-ke.html",
+                                       "khong-du-dieu-kien.docx", "khong-du-dieu-kien.html"}
     assert "Khối chưa có đơn vị nào" in docx_text(tmp_path / "empty" / "bao-cao-khoi.docx")
     one = build_context(compute(make_block(["Sở Tư pháp"])))
     files = render_block(one, tmp_path / "one", ("docx",))
-    assert len(files) == 4
+    assert len(files) == 5
     assert result_table(tmp_path / "one" / "bao-cao-khoi.docx")[0][1] == "Sở Tư pháp"
 
 
@@ -276,7 +282,7 @@ def test_failed_render_keeps_the_previous_file(tmp_path):
 def test_shipped_templates_use_only_provided_variables(name):
     res = check_template(TEMPLATES / name)
     assert res.ok, res.unknown
-    assert "units" in res.variables or "unit" in res.variables or "proposals" in res.variables
+    assert {"units", "unit", "proposals", "ineligible"} & set(res.variables)
 
 
 def test_templates_check_reports_unknown_names_and_attributes(tmp_path):

@@ -283,6 +283,13 @@ def body(doc, text, italic=False):
     return para(doc, text, size=14, italic=italic, indent=1, after=6)
 
 
+def closing(doc, text):
+    """The last paragraph before the signature: kept on the signature's page."""
+    p = body(doc, text)
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
 def paragraphs_loop(doc, var, item="s"):
     tag(doc, "{%p for " + item + " in " + var + " %}")
     body(doc, "{{ " + item + " }}")
@@ -324,7 +331,7 @@ def signature(doc, text_w=TEXT_W, recipients=True):
     R.paragraphs[0]._p.getparent().remove(R.paragraphs[0]._p)
     if recipients:
         para(L, "Nơi nhận:", size=12, bold=True, italic=True, align=J.LEFT, before=12, after=0)
-        tag(L, "{%p for r in recipients %}")
+        tag(L, "{%p for r in doc.recipients %}")
         para(L, "- {{ r }}{% if loop.last %}.{% else %};{% endif %}", size=11, align=J.LEFT, after=0)
         tag(L, "{%p endfor %}")
     else:
@@ -340,6 +347,39 @@ def signature(doc, text_w=TEXT_W, recipients=True):
     for row in t.rows:
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     return t
+
+
+def page_break(doc):
+    p = doc.add_paragraph()
+    p.paragraph_format.space_after = Pt(0)
+    p.add_run().add_break(WD_BREAK.PAGE)
+    return p
+
+
+def cell_margins(table, mm):
+    """Left/right cell margins of a whole table (narrow columns of figures)."""
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        e = OxmlElement(f"w:{side}")
+        e.set(qn("w:w"), str(int(Mm(mm).twips)))
+        e.set(qn("w:type"), "dxa")
+        mar.append(e)
+    table._tbl.tblPr.append(mar)
+
+
+def centred(doc, text, bold=True, italic=False, size=14, after=0, before=0):
+    return para(doc, text, size=size, bold=bold, italic=italic, align=J.CENTER, before=before, after=after, keep_next=True)
+
+
+# Tables of the proposals (collectives and individuals): what the block proposes, each with its own figures.
+TT_HEAD = ["STT", "Tên tập thể", "Hạng", "Tổng điểm", "Xếp loại", "Hình thức đề nghị", "Tiền thưởng (đồng)"]
+TT_ROW = ["{{ p.stt }}", "{{ p.name }}", "{{ p.rank }}", "{{ p.total }}", "{{ p.class }}", "{{ p.form }}", "{{ p.money_number }}"]
+TT_W = [12, 40, 14, 15, 28, 31, 25]
+TT_AL = [J.CENTER, J.LEFT, J.CENTER, J.RIGHT, J.LEFT, J.LEFT, J.RIGHT]
+CN_HEAD = ["STT", "Họ và tên", "Đơn vị", "Thành tích của cá nhân", "Hình thức đề nghị", "Tiền thưởng (đồng)"]
+CN_ROW = ["{{ p.stt }}", "{{ p.name }}", "{{ p.unit_name }}", "{{ p.facts }}", "{{ p.form }}", "{{ p.money_number }}"]
+CN_W = [12, 32, 32, 36, 28, 25]
+CN_AL = [J.CENTER, J.LEFT, J.LEFT, J.LEFT, J.LEFT, J.RIGHT]
 
 
 def chart_block(doc, caption):
@@ -358,9 +398,9 @@ def bao_cao_khoi():
         "BÁO CÁO",
         ["Kết quả chấm điểm, xếp hạng thi đua {{ block.round_label }}", "của {{ block.name }}"],
     )
-    body(doc, "Căn cứ giao ước thi đua năm {{ block.year }} và bảng tiêu chí chấm điểm đã được các đơn vị thống nhất; "
-         "căn cứ kết quả tự chấm của các đơn vị và kết quả chấm điểm của Khối, {{ block.name }} báo cáo kết quả "
-         "{{ block.round_label }} như sau:")
+    body(doc, "{% if basis.texts %}Thực hiện {{ basis.joined }}; căn cứ{% else %}Căn cứ{% endif %} giao ước thi đua năm "
+         "{{ block.year }} và bảng tiêu chí chấm điểm đã được các đơn vị thống nhất; căn cứ kết quả tự chấm của các đơn vị "
+         "và kết quả chấm điểm của Khối, {{ block.name }} báo cáo kết quả {{ block.round_label }} như sau:")
     heading(doc, "I. ĐẶC ĐIỂM TÌNH HÌNH")
     body(doc, "{{ block.name }} gồm {{ block.n_units }} đơn vị{% if block.leader %}, do {{ block.leader }} làm Khối trưởng"
          "{% if block.deputy %}, {{ block.deputy }} làm Khối phó{% endif %}{% endif %}. Bảng tiêu chí gồm "
@@ -396,24 +436,40 @@ def bao_cao_khoi():
     tag(doc, "{%p endfor %}")
     heading(doc, "III. ĐỀ NGHỊ KHEN THƯỞNG")
     tag(doc, "{%p if proposals %}")
-    body(doc, "Căn cứ kết quả xếp hạng, {{ block.name }} đề nghị khen thưởng các tập thể sau"
-         "{% if awards.available %} (kết quả kiểm tra tiêu chuẩn, tỷ lệ khen thưởng kèm theo){% endif %}:")
+    body(doc, "Căn cứ kết quả chấm điểm, xếp hạng và kết quả kiểm tra tiêu chuẩn, tỷ lệ khen thưởng, {{ block.name }} đề nghị "
+         "khen thưởng {{ awards.summary }} (danh sách kèm theo {{ docs.proposal.ref }}), cụ thể:")
+    tag(doc, "{%p if proposals_tt %}")
+    heading(doc, "1. Tập thể")
     data_table(
         doc,
-        ["STT", "Đơn vị", "Hạng", "Hình thức đề nghị", "Kết quả kiểm tra", "Tiền thưởng (đồng)"],
-        ["{{ p.stt }}", "{{ p.unit_name }}", "{{ p.rank }}", "{{ p.form }}", "{{ p.verdict }}{% if p.reasons %}: {{ p.reasons }}{% endif %}", "{{ p.money }}"],
-        [12, 46, 15, 33, 36, 23],
-        aligns=[J.CENTER, J.LEFT, J.CENTER, J.LEFT, J.LEFT, J.RIGHT],
-        loop="p in proposals",
+        ["STT", "Tên tập thể", "Hạng", "Hình thức đề nghị", "Tiền thưởng (đồng)"],
+        ["{{ p.stt }}", "{{ p.name }}", "{{ p.rank }}", "{{ p.form }}", "{{ p.money_number }}"],
+        [12, 60, 14, 52, 27],
+        aligns=[J.CENTER, J.LEFT, J.CENTER, J.LEFT, J.RIGHT],
+        loop="p in proposals_tt",
+        total_row=["", "Cộng", "", "", "{{ awards.money_tt }}"],
     )
     para(doc, "", size=6, after=0)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if proposals_cn %}")
+    heading(doc, "{% if proposals_tt %}2{% else %}1{% endif %}. Cá nhân")
+    data_table(
+        doc,
+        ["STT", "Họ và tên", "Đơn vị", "Hình thức đề nghị", "Tiền thưởng (đồng)"],
+        ["{{ p.stt }}", "{{ p.name }}", "{{ p.unit_name }}", "{{ p.form }}", "{{ p.money_number }}"],
+        [12, 40, 44, 42, 27],
+        aligns=[J.CENTER, J.LEFT, J.LEFT, J.LEFT, J.RIGHT],
+        loop="p in proposals_cn",
+        total_row=["", "Cộng", "", "", "{{ awards.money_cn }}"],
+    )
+    para(doc, "", size=6, after=0)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if awards.total_money %}")
     body(doc, "Tổng tiền thưởng dự kiến: {{ awards.total_money }} (Bằng chữ: {{ awards.total_money_words }}).")
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p elif awards.available %}")
+    body(doc, "Khối không có tập thể, cá nhân đủ điều kiện đề nghị khen thưởng trong kỳ này.", italic=True)
     tag(doc, "{%p else %}")
-    body(doc, "Khối không có đơn vị đủ điều kiện đề nghị khen thưởng trong kỳ này.", italic=True)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if awards.note %}")
     body(doc, "{{ awards.note }}", italic=True)
     tag(doc, "{%p endif %}")
     heading(doc, "IV. ĐÁNH GIÁ CHUNG")
@@ -423,43 +479,75 @@ def bao_cao_khoi():
     paragraphs_loop(doc, "text.limits")
     heading(doc, "3. Phương hướng, nhiệm vụ")
     paragraphs_loop(doc, "text.directions")
-    body(doc, "Trên đây là báo cáo kết quả chấm điểm, xếp hạng thi đua {{ block.round_label }} "
-         "của {{ block.name }}./.")
+    closing(doc, "Trên đây là báo cáo kết quả chấm điểm, xếp hạng thi đua {{ block.round_label }} "
+            "của {{ block.name }}./.")
     signature(doc)
     doc.save(HERE / "bao-cao-khoi.docx")
 
 
 def danh_sach_de_nghi():
+    """The proposal to the Ban TĐKT: a tờ trình (TTr), with the list of proposals attached."""
     doc = new_document()
     header_block(doc)
     title(
         doc,
-        "DANH SÁCH",
-        ["Tập thể đề nghị khen thưởng {{ block.round_label }}", "của {{ block.name }}"],
+        "TỜ TRÌNH",
+        ["Về việc đề nghị khen thưởng {{ block.round_label }}", "cho các tập thể, cá nhân thuộc {{ block.name }}"],
     )
+    para(doc, "Kính gửi: {{ doc.addressee }}.", size=14, align=J.CENTER, after=12)
+    tag(doc, "{%p for t in basis.texts %}")
+    body(doc, "Căn cứ {{ t }};")
+    tag(doc, "{%p endfor %}")
     tag(doc, "{%p if proposals %}")
-    data_table(
-        doc,
-        ["STT", "Tên tập thể", "Hạng", "Tổng điểm", "Hình thức đề nghị", "Kết quả kiểm tra tiêu chuẩn", "Tiền thưởng (đồng)"],
-        ["{{ p.stt }}", "{{ p.unit_name }}", "{{ p.rank }}", "{{ units_by_code[p.unit_code].total if p.unit_code in units_by_code else '' }}",
-         "{{ p.form }}", "{{ p.verdict }}{% if p.reasons %}: {{ p.reasons }}{% endif %}{% if p.citation %} ({{ p.citation }}){% endif %}", "{{ p.money }}"],
-        [13, 41, 15, 17, 28, 33, 18],
-        aligns=[J.CENTER, J.LEFT, J.CENTER, J.RIGHT, J.LEFT, J.LEFT, J.RIGHT],
-        loop="p in proposals",
-    )
-    para(doc, "", size=6, after=0)
-    body(doc, "Danh sách có {{ awards.n_proposed }} tập thể{% if awards.available %}, trong đó {{ awards.n_ok }} tập thể "
-         "đủ điều kiện{% if awards.n_not_ok %}, {{ awards.n_not_ok }} tập thể chưa đủ điều kiện{% endif %}{% endif %}.")
+    body(doc, "Căn cứ kết quả chấm điểm, xếp hạng thi đua và kết quả kiểm tra tiêu chuẩn, tỷ lệ khen thưởng, "
+         "{{ doc.issuing_body }} kính trình {{ doc.addressee }} xem xét, trình cấp có thẩm quyền khen thưởng cho "
+         "{{ awards.summary }} có thành tích trong {{ block.round_label }}, cụ thể:")
+    tag(doc, "{%p for g in awards.by_subject %}")
+    body(doc, "- {{ g.subject_label }}: {{ g.count_label }}, gồm {{ g.forms }}{% if g.money %}; tiền thưởng {{ g.money }}"
+         "{% endif %}{% if loop.last %}.{% else %};{% endif %}")
+    tag(doc, "{%p endfor %}")
     tag(doc, "{%p if awards.total_money %}")
-    body(doc, "Tổng tiền thưởng: {{ awards.total_money }} (Bằng chữ: {{ awards.total_money_words }}).")
+    body(doc, "Tổng số tiền thưởng dự kiến: {{ awards.total_money }} (Bằng chữ: {{ awards.total_money_words }}).")
     tag(doc, "{%p endif %}")
+    body(doc, "(Có danh sách kèm theo)", italic=True)
+    closing(doc, "Kính trình {{ doc.addressee }} xem xét, quyết định./.")
+    tag(doc, "{%p elif awards.available %}")
+    closing(doc, "Căn cứ kết quả chấm điểm, xếp hạng thi đua {{ block.round_label }} và kết quả kiểm tra tiêu chuẩn, tỷ lệ "
+            "khen thưởng, {{ doc.issuing_body }} không có tập thể, cá nhân đủ điều kiện đề nghị khen thưởng trong kỳ này./.")
     tag(doc, "{%p else %}")
-    body(doc, "Không có tập thể đề nghị khen thưởng.", italic=True)
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if awards.note %}")
     body(doc, "{{ awards.note }}", italic=True)
     tag(doc, "{%p endif %}")
     signature(doc)
+    # ---- the list, attached to the tờ trình ---------------------------------------------
+    page_break(doc)
+    centred(doc, "DANH SÁCH")
+    centred(doc, "Tập thể, cá nhân đề nghị khen thưởng {{ block.round_label }}")
+    centred(doc, "của {{ block.name }}")
+    centred(doc, "(Kèm theo {{ doc.ref }} của {{ doc.issuing_body }})", bold=False, italic=True)
+    rule(doc, 40, TEXT_W, after=12).paragraph_format.space_before = Pt(7)
+    heading(doc, "I. TẬP THỂ")
+    tag(doc, "{%p if proposals_tt %}")
+    data_table(doc, TT_HEAD, TT_ROW, TT_W, aligns=TT_AL, loop="p in proposals_tt",
+               total_row=["", "Cộng", "", "", "", "", "{{ awards.money_tt }}"])
+    para(doc, "", size=6, after=0)
+    tag(doc, "{%p else %}")
+    body(doc, "Không có tập thể đề nghị khen thưởng.", italic=True)
+    tag(doc, "{%p endif %}")
+    heading(doc, "II. CÁ NHÂN")
+    tag(doc, "{%p if proposals_cn %}")
+    data_table(doc, CN_HEAD, CN_ROW, CN_W, aligns=CN_AL, loop="p in proposals_cn",
+               total_row=["", "Cộng", "", "", "", "{{ awards.money_cn }}"])
+    para(doc, "", size=6, after=0)
+    tag(doc, "{%p else %}")
+    body(doc, "Không có cá nhân đề nghị khen thưởng.", italic=True)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if proposals %}")
+    body(doc, "Danh sách có {{ awards.n_ok_tt }} đề nghị khen thưởng cho {{ awards.n_tt }} tập thể và {{ awards.n_ok_cn }} "
+         "đề nghị khen thưởng cho {{ awards.n_cn }} cá nhân.")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if awards.total_money %}")
+    body(doc, "Tổng tiền thưởng: {{ awards.total_money }} (Bằng chữ: {{ awards.total_money_words }}).")
+    tag(doc, "{%p endif %}")
     doc.save(HERE / "danh-sach-de-nghi.docx")
 
 
@@ -477,9 +565,12 @@ def thong_bao_don_vi():
     tag(doc, "{%p if unit.tie_note %}")
     body(doc, "- {{ unit.tie_note }}.")
     tag(doc, "{%p endif %}")
-    tag(doc, "{%p if unit.proposal and awards.available %}")
-    body(doc, "- Đề nghị khen thưởng: {{ unit.proposal.form }}{% if unit.proposal.verdict %} ({{ unit.proposal.verdict }}"
-         "{% if unit.proposal.reasons %}: {{ unit.proposal.reasons }}{% endif %}){% endif %}.")
+    tag(doc, "{%p if unit.proposals %}")
+    body(doc, "- {{ doc.issuing_body }} đề nghị khen thưởng:")
+    tag(doc, "{%p for p in unit.proposals %}")
+    body(doc, "+ {{ p.form }}: {% if p.person %}{{ p.name }}{% else %}tập thể {{ unit.name }}{% endif %}"
+         "{% if loop.last %}.{% else %};{% endif %}")
+    tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
     body(doc, "Điểm chi tiết theo từng tiêu chí:")
     data_table(
@@ -492,10 +583,54 @@ def thong_bao_don_vi():
         total_row=["", "Tổng điểm", "{{ block.max_total }}", "{{ unit.total }}", "{{ stats.best_total }}"],
     )
     para(doc, "", size=6, after=0)
-    body(doc, "Đề nghị {{ unit.name }} phát huy kết quả đạt được, khắc phục các tiêu chí còn thấp điểm. Ý kiến phản hồi "
-         "(nếu có) gửi về Khối trưởng trước khi tổng hợp báo cáo cấp trên./.")
+    closing(doc, "Đề nghị {{ unit.name }} phát huy kết quả đạt được, khắc phục các tiêu chí còn thấp điểm. Ý kiến phản hồi "
+            "(nếu có) gửi về Khối trưởng trước khi tổng hợp báo cáo cấp trên./.")
     signature(doc)
     doc.save(HERE / "thong-bao-don-vi.docx")
+
+
+def khong_du_dieu_kien():
+    """The internal list of proposals that did not pass: for the block's officers, never signed or sent."""
+    doc = new_document(landscape=True)
+    text_w = 297 - 40
+    sec = doc.sections[0]
+    for hdr in (sec.first_page_header, sec.header):
+        p = hdr.paragraphs[0]
+        p.text = ""
+        p.paragraph_format.alignment = J.RIGHT
+        set_run_font(p.add_run("TÀI LIỆU NỘI BỘ – KHÔNG BAN HÀNH"), 11, True, False)
+    para(doc, "TÀI LIỆU NỘI BỘ – KHÔNG KÝ, KHÔNG BAN HÀNH, KHÔNG GỬI KÈM VĂN BẢN", size=13, bold=True, align=J.CENTER, after=6)
+    centred(doc, "{{ doc.issuing_body_upper }}", bold=False, size=13, after=6)
+    centred(doc, "CÁC ĐỀ NGHỊ KHEN THƯỞNG KHÔNG ĐỦ ĐIỀU KIỆN")
+    centred(doc, "{{ block.round_label }} của {{ block.name }}")
+    centred(doc, "(Không đưa vào báo cáo, tờ trình và danh sách đề nghị khen thưởng; lập {{ generated }})",
+            bold=False, italic=True, after=12)
+    tag(doc, "{%p if not awards.available %}")
+    body(doc, "{{ awards.note }}", italic=True)
+    tag(doc, "{%p elif ineligible %}")
+    body(doc, "Theo kết quả kiểm tra tiêu chuẩn, tỷ lệ khen thưởng ({{ awards.source }}), {{ awards.n_ineligible }} trên "
+         "{{ awards.n_proposed }} đề nghị không đưa vào danh sách đề nghị: {{ awards.n_not_ok }} không đạt tiêu chuẩn, "
+         "{{ awards.n_over }} vượt tỷ lệ, {{ awards.n_pending }} chờ Hội đồng quyết định.")
+    t = data_table(
+        doc,
+        ["STT", "Tập thể, cá nhân", "Đơn vị", "Hình thức đề nghị", "Kết quả", "Lý do"],
+        ["{{ p.stt }}", "{{ p.name }}", "{% if p.person %}{{ p.unit_name }}{% endif %}", "{{ p.form }}", "{{ p.verdict }}", "{{ p.reasons }}"],
+        [12, 42, 40, 40, 24, 99],
+        size=11,
+        aligns=[J.CENTER, J.LEFT, J.LEFT, J.LEFT, J.LEFT, J.LEFT],
+        loop="p in ineligible",
+    )
+    reason_cell = t.cell(2, 5)
+    p = reason_cell.add_paragraph()
+    p.paragraph_format.space_after = Pt(2)
+    set_run_font(p.add_run("{% if p.citation %}Căn cứ: {{ p.citation }}{% endif %}"), 10, False, True)
+    para(doc, "", size=6, after=0)
+    body(doc, "Danh sách này chỉ dùng trong nội bộ Khối để rà soát hồ sơ và trả lời đơn vị; các đề nghị chờ quyết định "
+         "được đưa vào danh sách đề nghị khi Hội đồng đã quyết định.", italic=True)
+    tag(doc, "{%p else %}")
+    body(doc, "Mọi đề nghị đều đạt tiêu chuẩn, tỷ lệ khen thưởng; không có đề nghị nào bị loại.", italic=True)
+    tag(doc, "{%p endif %}")
+    doc.save(HERE / "khong-du-dieu-kien.docx")
 
 
 def phu_luc_thong_ke():
@@ -505,17 +640,18 @@ def phu_luc_thong_ke():
     para(doc, "BIỂU THỐNG KÊ KẾT QUẢ CHẤM ĐIỂM THI ĐUA {{ block.round_label|upper_vi }}", size=14, bold=True,
          align=J.CENTER, after=0)
     para(doc, "{{ block.name }}", size=14, bold=True, align=J.CENTER, after=0)
-    para(doc, "(Kèm theo Báo cáo {{ doc.number_line|replace('Số: ', 'số ') }} {{ doc.date }} của {{ doc.issuing_body }})",
+    para(doc, "(Kèm theo {{ doc.ref }} của {{ doc.issuing_body }})",
          size=14, italic=True, align=J.CENTER, after=12)
     heading(doc, "Biểu 1. Điểm chi tiết theo tiêu chí (xếp theo thứ hạng)", size=13)
     tag(doc, "{%p if units %}")
     # units × criteria: one column per criterion ({%tc%}); docxtpl spreads the widths
     t = doc.add_table(rows=4, cols=7)
     grid_borders(t)
-    fixed_widths(t, [14, 60, 2, 25, 2, 20, 40])
+    cell_margins(t, 0.8)
+    fixed_widths(t, [12, 55, 2, 25, 2, 18, 36])
     # after rendering, xlpy shares what is left of the width among the criterion columns
     desc = OxmlElement("w:tblDescription")
-    desc.set(qn("w:val"), f"xlpy:widths={text_w}:14,60,*,20,40")
+    desc.set(qn("w:val"), f"xlpy:widths={text_w}:12,55,*,18,36")
     t._tbl.tblPr.append(desc)
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     heads = ["Hạng", "Đơn vị", "{%tc for c in criteria %}", "{{ c.code }} ({{ c.max_points }})", "{%tc endfor %}",
@@ -567,6 +703,7 @@ BUILDERS = {
     "danh-sach-de-nghi.docx": danh_sach_de_nghi,
     "thong-bao-don-vi.docx": thong_bao_don_vi,
     "phu-luc-thong-ke.docx": phu_luc_thong_ke,
+    "khong-du-dieu-kien.docx": khong_du_dieu_kien,
 }
 
 

@@ -34,6 +34,7 @@ LOCALE = "vi_VN"
 
 __all__ = [
     "LOCALE",
+    "NBSP",
     "amount_in_words",
     "fmt_date",
     "fmt_date_short",
@@ -41,10 +42,14 @@ __all__ = [
     "fmt_number",
     "fmt_percent",
     "fmt_place_date",
+    "join_vi",
+    "keep_together",
     "nfc",
     "number_in_words",
     "upper_vi",
 ]
+
+NBSP = "\u00a0"  # no-break space: keeps "18.720.000 đồng" on one line in Word, PDF and HTML
 
 
 def nfc(text: Any) -> str:
@@ -52,6 +57,27 @@ def nfc(text: Any) -> str:
     if text is None:
         return ""
     return unicodedata.normalize("NFC", str(text))
+
+
+def keep_together(text: Any) -> str:
+    """Text whose spaces never break a line (no-break spaces), for a figure and its unit.
+
+    >>> keep_together("18.720.000 đồng") == "18.720.000\u00a0đồng"
+    True
+    """
+    return nfc(text).replace(" ", NBSP)
+
+
+def join_vi(items: Any, last: str = "và") -> str:
+    """"A", "A và B", "A, B và C".
+
+    >>> join_vi(["Sở A", "Sở B", "Sở C"]), join_vi(["Sở A"]), join_vi([])
+    ('Sở A, Sở B và Sở C', 'Sở A', '')
+    """
+    xs = [nfc(x).strip() for x in items or () if nfc(x).strip()]
+    if len(xs) <= 1:
+        return "".join(xs)
+    return ", ".join(xs[:-1]) + f" {last} " + xs[-1]
 
 
 def upper_vi(text: Any) -> str:
@@ -192,16 +218,21 @@ def fmt_date_short(value: Any, *, empty: str = "") -> str:
 
 
 # ---- money ---------------------------------------------------------------------
-def fmt_money(value: Any, *, unit: str = "đồng", words: bool = False, empty: str = "") -> str:
+def fmt_money(value: Any, *, unit: str = "đồng", words: bool = False, empty: str = "", nbsp: bool = False) -> str:
     """An amount of money in whole đồng, optionally followed by the amount in words.
+
+    ``nbsp=True`` joins the figure and its unit with a no-break space, so a
+    document never wraps "18.720.000" away from "đồng".
 
     >>> fmt_money(18720000, words=True)
     '18.720.000 đồng (Bằng chữ: Mười tám triệu bảy trăm hai mươi nghìn đồng)'
+    >>> fmt_money(702000, nbsp=True) == "702.000\u00a0đồng"
+    True
     """
     d = round_half_up(value, 0)
     if d is None:
         return empty
-    text = f"{fmt_number(d, 0)} {unit}".rstrip()
+    text = f"{fmt_number(d, 0)}{NBSP if nbsp else ' '}{unit}".rstrip()
     if words:
         text += f" (Bằng chữ: {amount_in_words(int(d))})"
     return text

@@ -70,12 +70,13 @@ def summary(result: Any) -> str:
 
 def ranked_table(result: Any) -> Table:
     """The ranked list for the terminal (the CLI shows a screenful)."""
-    from ..core.explain import unit_tie_note
+    from ..core.explain import TieNotes
 
     s = result.block.settings
+    notes = TieNotes.of(result)
     title = "Kết quả" + (f" – {s.block_name}" if s.block_name else "") + (f" – {s.period} {s.year}" if s.year else "")
     rows = [[str(u.rank), u.place, u.code, u.name, f"{u.total:.{s.decimals}f}".replace(".", ","), u.klass,
-             unit_tie_note(u, result.block)] for u in result.units]
+             notes.unit(u.code)] for u in result.units]
     return Table(title, ["Hạng", "Xếp thứ", "Mã", "Đơn vị", "Tổng điểm", "Xếp loại", "Ghi chú"], rows,
                  more=f"đủ {len(rows)} đơn vị ở trang “{S.RESULTS}”")
 

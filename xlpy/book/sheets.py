@@ -4,7 +4,7 @@ Chênh lệch, and the problem list (Kiểm tra, or Lỗi in a separate error wo
 from __future__ import annotations
 
 from ..core.engine import BlockResult
-from ..core.explain import describe_key, unit_note, unit_tie_note
+from ..core.explain import TieNotes, fallback_note, key_text
 from ..core.problems import Problems
 from ..schema import core as S
 from .sheet import Chart, OutputSheet
@@ -34,15 +34,15 @@ def results_sheet(result: BlockResult) -> OutputSheet:
     b = result.block
     s = b.settings
     n = len(b.criteria)
-    name_of = {u.code: u.name for u in b.units}.get
+    notes_of = TieNotes.of(result)
     header = ["Hạng", "Xếp thứ", "Mã đơn vị", "Tên đơn vị", *criterion_header(result),
               "Điểm nội dung", "Điểm thưởng", "Điểm trừ", "Tổng điểm", "Xếp loại", "Ghi chú"]
     pos = {c: i for i, c in enumerate(b.unit_codes)}
     rows = []
     for u in result.units:
         pts = result.point_matrix[pos[u.code]]
-        rows.append([u.rank, u.place, u.code, u.name, *pts.tolist(), u.content, u.bonus, u.deduction, u.total, u.klass,
-                     unit_note(u, b, name_of)])
+        note = " ".join(x for x in (notes_of.unit(u.code), fallback_note(u.fallback)) if x)
+        rows.append([u.rank, u.place, u.code, u.name, *pts.tolist(), u.content, u.bonus, u.deduction, u.total, u.klass, note])
     fmt = _fmt(s.decimals)
     total_col = 4 + n + 3
     formats = {i: fmt for i in range(4, 4 + n + 4)}
@@ -60,10 +60,11 @@ def results_sheet(result: BlockResult) -> OutputSheet:
 
 def ranking_sheet(result: BlockResult) -> OutputSheet:
     b = result.block
-    name_of = {u.code: u.name for u in b.units}.get
+    notes_of = TieNotes.of(result)
+    crit_names = {c.code: c.name for c in b.criteria}
     header = ["Hạng", "Xếp thứ", "Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Xếp loại", "Bằng điểm với", "Phân định theo", "Ghi chú"]
     rows = [[u.rank, u.place, u.code, u.name, u.total, u.klass, ", ".join(u.tied_with),
-             describe_key(u.broken_by, b) if u.broken_by else "", unit_tie_note(u, b, name_of)] for u in result.units]
+             key_text(u.broken_by, crit_names) if u.broken_by else "", notes_of.unit(u.code)] for u in result.units]
     return OutputSheet(S.RANKING, header, rows, widths={0: 7, 1: 9, 2: 11, 3: 38, 4: 11, 5: 30, 6: 18, 7: 40, 8: 60},
                        formats={4: _fmt(b.settings.decimals)}, wrap={7, 8}, title=_title(result, "Bảng xếp hạng"))
 

@@ -1,85 +1,127 @@
 """Explanations in Vietnamese, written once and used by every sheet, document and door.
 
-Ties: who had the same total, which key of the declared tie-break chain placed
-a unit, and — when the chain separated only some of them — exactly who is
-still tied and waits for the council's vote.
+Ties: who had the same total, which keys of the declared tie-break chain placed
+a unit above or below whom, and — when the chain separated only some of them —
+exactly who is still tied and waits for the council's vote.  Stage fallbacks:
+which criteria took an earlier review's points.
+
+:class:`TieNotes` works on the engine's tie groups (``BlockResult.ties`` or the
+``ties`` of ``BlockResult.to_dict()``), indexed once, so writing a note for every
+unit is linear in the number of units.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
-from .model import TIE_VOTE, TIE_WOMEN, Block
+from .model import TIE_VOTE, TIE_WOMEN
 
 
-def describe_key(key: str, block: Block | None = None) -> str:
-    """One tie-break key, as a sentence part: “điểm tiêu chí 07 (Khen thưởng đúng…)”."""
+def join_vi(items: Iterable[str]) -> str:
+    """“A”, “A và B”, “A, B và C”."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " và " + items[-1]
+
+
+def key_text(key: str, crit_names: Mapping[str, str] | None = None) -> str:
+    """One tie-break key, as a sentence part."""
     if key == TIE_WOMEN:
-        return "ưu tiên tập thể có tỷ lệ nữ cao (NĐ 152/2025, Điều 4 khoản 6)"
+        return "ưu tiên tỷ lệ nữ (NĐ 152/2025, Điều 4 khoản 6)"
     if key == TIE_VOTE:
         return "số phiếu bầu"
     if not key:
         return "thứ tự phá hòa"
-    if block is not None:
-        try:
-            return f"điểm tiêu chí {key} ({block.criterion(key).name})"
-        except KeyError:
-            pass
-    return f"điểm tiêu chí {key}"
+    name = (crit_names or {}).get(key)
+    return f"tiêu chí {key} ({name})" if name else f"tiêu chí {key}"
 
 
-def _names(codes: Iterable[str], name_of: Callable[[str], str] | None) -> str:
-    codes = list(codes)
-    if name_of is None:
-        return ", ".join(codes)
-    return ", ".join(name_of(c) for c in codes)
+class TieNotes:
+    """Notes on ties for one block: ``unit(code)`` for a unit's row, ``group(tie)`` for a report."""
 
+    def __init__(self, ties: Iterable[Mapping[str, Any]], ranks: Mapping[str, int], *,
+                 name_of: Callable[[str], str] | None = None, number: Callable[[Any], str] = str,
+                 crit_names: Mapping[str, str] | None = None):
+        self.ties = list(ties)
+        self.ranks = dict(ranks)
+        self.name_of = name_of or (lambda c: c)
+        self.number = number
+        self.crit_names = crit_names or {}
+        self._group = {c: g for g in self.ties for c in (g.get("units") or [])}
 
-def unit_tie_note(unit, block: Block | None = None, name_of: Callable[[str], str] | None = None) -> str:
-    """The note on one unit's row (a :class:`~xlpy.core.engine.UnitResult`):
-    “Bằng điểm với STC; phân định theo …”, “Đồng hạng với VPUB: thứ tự phá hòa chưa
-    phân định được (cần Hội đồng bỏ phiếu).”, or both when a tie was split only partly."""
-    if not unit.tied_with:
-        return ""
-    still = list(unit.still_tied_with)
-    separated = [c for c in unit.tied_with if c not in still]
-    parts = []
-    if separated:
-        parts.append(f"Bằng điểm với {_names(separated, name_of)}; phân định theo {describe_key(unit.broken_by, block)}")
-    if still:
-        vote = block is None or TIE_VOTE in block.settings.tie_break or not block.settings.tie_break
-        parts.append(f"đồng hạng với {_names(still, name_of)}: thứ tự phá hòa chưa phân định được"
-                     + (" (cần Hội đồng bỏ phiếu)" if vote else ""))
-    text = "; ".join(parts)
-    return text[:1].upper() + text[1:] + "."
+    @classmethod
+    def of(cls, result: Any, number: Callable[[Any], str] | None = None) -> "TieNotes":
+        """For a :class:`~xlpy.core.engine.BlockResult`."""
+        b = result.block
+        names = {u.code: u.name for u in b.units}
+        return cls(result.ties, {u.code: u.rank for u in result.units}, name_of=lambda c: names.get(c, c),
+                   number=number or _num, crit_names={c.code: c.name for c in b.criteria})
 
+    def _names(self, codes: Iterable[str]) -> str:
+        return join_vi(self.name_of(c) for c in codes)
 
-def tie_group_text(tie: dict, name_of: Callable[[str], str] | None = None, number: Callable[[object], str] = str,
-                   block: Block | None = None) -> str:
-    """One group of equal totals (an item of ``BlockResult.ties``), for a report:
-    “A, B và C cùng đạt 94,50 điểm; đã phân định theo điểm tiêu chí 07; A và B vẫn bằng
-    nhau, đề nghị Hội đồng bỏ phiếu.”"""
-    units = list(tie.get("units") or [])
-    if len(units) < 2:
-        return ""
-    text = f"{_names(units, name_of)} cùng đạt {number(tie.get('total'))} điểm"
-    if tie.get("broken_by"):
-        text += "; đã phân định theo " + ", ".join(describe_key(k, block) for k in tie["broken_by"])
-    for sub in tie.get("unresolved") or []:
-        if sorted(sub) == sorted(units):
-            text += "; chưa phân định được thứ hạng, đề nghị Hội đồng bỏ phiếu"
+    def _keys(self, keys: Iterable[str]) -> str:
+        return join_vi(key_text(k, self.crit_names) for k in keys)
+
+    def unit(self, code: str) -> str:
+        """“Bằng điểm với B và C (90 điểm); phân định theo tiêu chí 07 (…): xếp trên C; vẫn đồng
+        hạng với B, chưa phân định được thứ hạng (cần Hội đồng bỏ phiếu)”; "" when not tied."""
+        g = self._group.get(code)
+        if g is None:
+            return ""
+        others = [c for c in g["units"] if c != code]
+        if not others:
+            return ""
+        mine = self.ranks.get(code, 0)
+        still = next(([c for c in sub if c != code] for sub in g.get("unresolved") or [] if code in sub), [])
+        separated = [c for c in others if c not in still]
+        note = f"Bằng điểm với {self._names(others)} ({self.number(g.get('total'))} điểm)"
+        if separated:
+            above = [c for c in separated if self.ranks.get(c, 0) < mine]
+            below = [c for c in separated if self.ranks.get(c, 0) > mine]
+            how = ([f"xếp sau {self._names(above)}"] if above else []) + ([f"xếp trên {self._names(below)}"] if below else [])
+            keys = g.get("broken_by") or []
+            note += (f"; phân định theo {self._keys(keys)}: " if keys else "; ") + ", ".join(how)
+        if still:
+            note += f"; vẫn đồng hạng với {self._names(still)}, chưa phân định được thứ hạng (cần Hội đồng bỏ phiếu)"
+        return note
+
+    def group(self, g: Mapping[str, Any]) -> str:
+        """One group of equal totals: who, the order the chain gave, who is still tied."""
+        given = list(g.get("units") or [])
+        if len(given) < 2:
+            return ""
+        members = sorted(given, key=lambda c: (self.ranks.get(c, 0), given.index(c)))
+        text = f"{self._names(members)} cùng đạt {self.number(g.get('total'))} điểm"
+        unresolved = [list(s) for s in g.get("unresolved") or []]
+        if len(unresolved) == 1 and sorted(unresolved[0]) == sorted(members):
+            text += f"; chưa phân định được thứ hạng (đồng hạng {self.ranks.get(members[0], '')}), đề nghị Hội đồng bỏ phiếu"
         else:
-            text += f"; {_names(sub, name_of)} vẫn bằng nhau, đề nghị Hội đồng bỏ phiếu"
-    return text + "."
+            parts: dict[int, list[str]] = {}
+            for c in members:
+                parts.setdefault(self.ranks.get(c, 0), []).append(c)
+            order = [f"{self._names(cs)} đồng hạng {r}" if len(cs) > 1 else f"{self._names(cs)} hạng {r}" for r, cs in parts.items()]
+            keys = g.get("broken_by") or []
+            text += (f"; phân định theo {self._keys(keys)}: " if keys else "; ") + "; ".join(order)
+            for sub in unresolved:
+                text += f"; {self._names(sub)} vẫn bằng nhau, đề nghị Hội đồng bỏ phiếu"
+        if g.get("skipped"):
+            text += f" (không dùng được {self._keys(g['skipped'])} vì thiếu dữ liệu)"
+        return text + "."
 
 
-def fallback_note(unit, later: str = "Khối chấm", earlier: str = "Tự chấm") -> str:
+def fallback_note(criteria: Iterable[str], later: str = "Khối chấm", earlier: str = "Tự chấm") -> str:
     """The mark on a result whose points came partly from an earlier review stage."""
-    if not unit.fallback:
+    codes = list(criteria)
+    if not codes:
         return ""
-    return f"Tiêu chí {', '.join(unit.fallback)}: “{later}” để trống, dùng điểm “{earlier}”."
+    return f"Tiêu chí {', '.join(codes)}: “{later}” để trống, dùng điểm “{earlier}”."
 
 
-def unit_note(unit, block: Block | None = None, name_of: Callable[[str], str] | None = None) -> str:
-    """Everything the results sheet notes about a unit."""
-    return " ".join(x for x in (unit_tie_note(unit, block, name_of), fallback_note(unit)) if x)
+def _num(v: Any) -> str:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    return str(int(x)) if x.is_integer() else f"{x:.2f}".rstrip("0").rstrip(".").replace(".", ",")

@@ -9,8 +9,8 @@ from typing import Any
 from ..actions import Result
 from ..core.problems import Problems, Severity
 from . import pdf as pdfmod
-from .context import REPORT_SETTINGS, build_context, proposals_from_check
-from .render import DOCUMENTS, TemplateError, check_template, render_block, slug
+from .context import REPORT_SETTINGS, awards_from_check, build_context
+from .render import DOCUMENTS, INTERNAL_DIR, TemplateError, check_template, render_block, slug
 
 FORMATS = ("docx", "html", "pdf")
 
@@ -44,11 +44,32 @@ def report_action(book, format: str = "all", out: Path | None = None, templates:
 def award_check(rnd: Any) -> Any:
     """The round's award check for the documents, or None when it cannot run (the report
     then says the proposals were not checked; the problems say why)."""
-    try:
-        report = rnd.check
-    except Exception:  # noqa: BLE001 - the documents must not fail because the check could not run
-        return None
+    report = rnd.check
     return report if report is not None and report.outcomes else None
+
+
+def _setting_cells(rnd: Any) -> dict[str, str]:
+    """Setting label -> address of its value cell on the settings sheet."""
+    return {spec.key: rnd.settings.cell(spec.attr) for spec in REPORT_SETTINGS}
+
+
+def _report_problems(ctx: dict, rnd: Any, problems: Problems) -> None:
+    """Warnings about what the signed documents cannot say yet: settings left
+    blank (the documents show a placeholder), proposals awaiting a decision."""
+    cells = _setting_cells(rnd)
+    for w in ctx.get("warnings") or []:
+        key = w["setting"]
+        problems.warn("report_setting_missing", "Cài đặt", cells.get(key, ""), "(ô trống)",
+                      f"“{key}” có giá trị", w["message"])
+    aw = ctx["awards"]
+    if not aw["available"]:
+        problems.warn("report_awards_unchecked", "", "", "chưa kiểm tra", "kết quả “Kiểm tra khen thưởng”", aw["note"])
+    elif aw["n_pending"]:
+        problems.warn(
+            "report_awards_pending", "", "", f"{aw['n_pending']} đề nghị chờ quyết định", "quyết định của Hội đồng",
+            f"{aw['n_pending']} đề nghị bằng nhau tại ngưỡng tỷ lệ đang chờ Hội đồng quyết định: chưa đưa vào tờ trình và "
+            f"danh sách đề nghị (xem {INTERNAL_DIR}/khong-du-dieu-kien). Ghi quyết định vào sổ tính rồi lập lại báo cáo.",
+        )
 
 
 def render_reports(rnd: Any, format: str, out: Path, templates: Path | None = None) -> Result:
@@ -57,10 +78,9 @@ def render_reports(rnd: Any, format: str, out: Path, templates: Path | None = No
     formats = _formats(format)
     if formats is None:
         return Result(False, f"Định dạng “{format}” không hợp lệ. Chọn docx, html, pdf hoặc all.")
-    result = rnd.result
-    props, source, money_total = proposals_from_check(award_check(rnd))
     settings = {spec.attr: rnd.settings.get(spec.attr) for spec in REPORT_SETTINGS}
-    ctx = build_context(result, settings, proposals=props, proposals_source=source, money_total=money_total)
+    ctx = build_context(rnd.result, settings, **awards_from_check(award_check(rnd)))
+    _report_problems(ctx, rnd, problems)
     folder = Path(out)
     want_docx = "docx" in formats or "pdf" in formats
     try:
@@ -84,22 +104,38 @@ def render_reports(rnd: Any, format: str, out: Path, templates: Path | None = No
             problems.add("pdf_failed", "", "", "LibreOffice", "PDF", str(e), Severity.WARNING)
             ok = False
     files = files + pdfs
+    # the internal list is for the block's officers: written, named in the message and
+    # the data, but not among the documents a door attaches to mail or hands on
+    internal = [f for f in files if INTERNAL_DIR in f.relative_to(folder).parts[:-1]] if files else []
+    files = [f for f in files if f not in internal]
     n_units = len(ctx["units"])
     kinds = ", ".join(f for f in ("docx", "html", "pdf") if any(p.suffix == f".{f}" for p in files))
     msg = (
-        f"Đã lập {len(files)} tệp báo cáo ({kinds}) cho {ctx['block']['name']}: báo cáo, danh sách đề nghị, phụ lục"
-        f"{f' và {n_units} thông báo đơn vị' if n_units else ''}. Thư mục: {folder}"
+        f"Đã lập {len(files)} tệp văn bản ({kinds}) cho {ctx['block']['name']}: báo cáo, tờ trình kèm danh sách đề nghị, "
+        f"phụ lục{f' và {n_units} thông báo đơn vị' if n_units else ''}."
     )
-    if not ctx["awards"]["available"]:
+    aw = ctx["awards"]
+    if not aw["available"]:
         msg += " Phần đề nghị khen thưởng chưa có kết quả kiểm tra tiêu chuẩn."
+    elif aw["n_ineligible"]:
+        msg += (f" {aw['n_ineligible']} đề nghị không đủ điều kiện không đưa vào văn bản; xem danh sách nội bộ "
+                f"{INTERNAL_DIR}/khong-du-dieu-kien.")
+    if ctx["warnings"]:
+        msg += f" Còn {len(ctx['warnings'])} mục cài đặt trống (văn bản ghi chỗ trống để bổ sung): " + ", ".join(
+            w["setting"] for w in ctx["warnings"]) + "."
     if notes:
         msg += " " + " ".join(notes)
+    msg += f" Thư mục: {folder}"
     data = {
         "folder": str(folder),
         "formats": formats,
         "documents": [d.key for d in DOCUMENTS],
         "units": n_units,
-        "awards_checked": ctx["awards"]["available"],
+        "awards_checked": aw["available"],
+        "awards": {k: aw[k] for k in ("n_proposed", "n_ok", "n_ok_tt", "n_ok_cn", "n_tt", "n_cn", "n_not_ok", "n_over",
+                                      "n_pending", "n_ineligible")},
+        "internal_files": [str(f) for f in internal],
+        "missing_settings": [w["setting"] for w in ctx["warnings"]],
         "generated": dt.date.today().isoformat(),
     }
     return Result(ok, msg, data=data, problems=problems, files=files)

@@ -167,7 +167,7 @@ def docx_chart_xml(labels: Sequence[str], values: Sequence[float], *, decimals: 
 <c:catAx><c:axId val="111111111"/><c:scaling><c:orientation val="maxMin"/></c:scaling><c:delete val="0"/>
 <c:axPos val="l"/><c:numFmt formatCode="General" sourceLinked="0"/><c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>
 <c:spPr><a:ln w="9525"><a:solidFill><a:srgbClr val="000000"/></a:solidFill></a:ln></c:spPr>{_txpr(1100)}
-<c:crossAx val="222222222"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>
+<c:crossAx val="222222222"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:tickLblSkip val="1"/><c:noMultiLvlLbl val="0"/></c:catAx>
 <c:valAx><c:axId val="222222222"/><c:scaling><c:orientation val="minMax"/><c:min val="0"/></c:scaling><c:delete val="0"/>
 <c:axPos val="b"/><c:majorGridlines><c:spPr><a:ln w="6350"><a:solidFill><a:srgbClr val="D9D9D9"/></a:solidFill></a:ln></c:spPr></c:majorGridlines>
 <c:numFmt formatCode="[$-42A]#,##0" sourceLinked="0"/><c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>
@@ -204,7 +204,10 @@ def insert_docx_chart(
     from docx.shared import Mm
 
     count = 0
-    height_mm = min(max(35.0, 14.0 + 8.0 * len(values)), 200.0)
+    # a long unit name takes two lines beside its bar: give each bar room for them, or the
+    # office application hides every other name
+    per_bar = 11.0 if any(len(str(x)) > 30 for x in labels) else 8.0
+    height_mm = min(max(35.0, 14.0 + per_bar * len(values)), 200.0)
     package = document.part.package
     existing = {str(p.partname) for p in package.iter_parts()}
     for para in list(document.paragraphs):

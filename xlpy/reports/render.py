@@ -32,21 +32,31 @@ class TemplateError(Exception):
 
 @dataclass(frozen=True)
 class Document:
-    """One kind of document: its templates and the name of its output."""
+    """One kind of document: its templates, the name of its output, and whose
+    header (``context["docs"][header]``: number, symbol, Nơi nhận) it carries."""
 
     key: str
     label: str  # Vietnamese
-    stem: str  # output file name without extension
+    stem: str  # output file name without extension (may include a sub-folder)
     docx: str | None
     html: str | None
     per_unit: bool = False
+    header: str = "report"  # report (BC) | proposal (TTr) | notice (TB)
+    internal: bool = False  # for the block's officers only: never signed, never sent
 
+
+INTERNAL_DIR = "noi-bo"
 
 DOCUMENTS: tuple[Document, ...] = (
     Document("report", "Báo cáo kết quả thi đua của Khối", "bao-cao-khoi", "bao-cao-khoi.docx", "bao-cao-khoi.html.j2"),
-    Document("proposals", "Danh sách đề nghị khen thưởng", "danh-sach-de-nghi", "danh-sach-de-nghi.docx", "danh-sach-de-nghi.html.j2"),
+    # the tờ trình (TTr) with the list attached; the label names mail attachments, so it stays
+    Document("proposals", "Danh sách đề nghị khen thưởng", "danh-sach-de-nghi", "danh-sach-de-nghi.docx",
+             "danh-sach-de-nghi.html.j2", header="proposal"),
     Document("annex", "Phụ lục thống kê", "phu-luc-thong-ke", "phu-luc-thong-ke.docx", "phu-luc-thong-ke.html.j2"),
-    Document("notice", "Thông báo kết quả cho từng đơn vị", "thong-bao", "thong-bao-don-vi.docx", "thong-bao-don-vi.html.j2", per_unit=True),
+    Document("notice", "Thông báo kết quả cho từng đơn vị", "thong-bao", "thong-bao-don-vi.docx", "thong-bao-don-vi.html.j2",
+             per_unit=True, header="notice"),
+    Document("ineligible", "Các đề nghị không đủ điều kiện (nội bộ)", f"{INTERNAL_DIR}/khong-du-dieu-kien",
+             "khong-du-dieu-kien.docx", "khong-du-dieu-kien.html.j2", internal=True),
 )
 
 
@@ -176,7 +186,54 @@ def fix_dynamic_widths(document) -> None:
                 if tcw is not None:
                     tcw.set(qn("w:w"), str(int(Mm(w).twips)))
                     tcw.set(qn("w:type"), "dxa")
+        if nstar > 0:
+            first = spec.index("*")
+            _fit_columns(tbl, list(range(first, first + nstar)), star_w)
         pr.remove(desc)
+
+
+# Times New Roman advance widths in em, roughly: enough to tell whether a figure fits.
+_EM = {**{d: 0.5 for d in "0123456789"}, ",": 0.25, ".": 0.25, "(": 0.333, ")": 0.333, "-": 0.333, "–": 0.5}
+
+
+def _text_mm(text: str, size_pt: float) -> float:
+    return sum(_EM.get(ch, 0.72 if ch.isupper() else 0.5) for ch in text) * size_pt * 25.4 / 72
+
+
+def _fit_columns(tbl, columns: list[int], width_mm: float, smallest: float = 7.0) -> None:
+    """Shrink the font of ``columns`` so that no figure (no word) is wider than the
+    column: LibreOffice and Word would otherwise break "18,5" into "18," and "5"."""
+    from docx.oxml.ns import qn
+
+    mar = tbl.tblPr.find(qn("w:tblCellMar")) if tbl.tblPr is not None else None
+    margin = 1.9  # Word's default left/right cell margin, mm
+    if mar is not None and mar.find(qn("w:left")) is not None:
+        margin = int(mar.find(qn("w:left")).get(qn("w:w"))) / 56.7
+    avail = width_mm - 2 * margin
+    runs, scale = [], 1.0
+    for tr in tbl.findall(qn("w:tr")):
+        cells = tr.findall(qn("w:tc"))
+        for j in columns:
+            if j >= len(cells):
+                continue
+            for r in cells[j].iter(qn("w:r")):
+                sz = r.find(f"{qn('w:rPr')}/{qn('w:sz')}")
+                size = int(sz.get(qn("w:val"))) / 2 if sz is not None else 11.0
+                text = "".join(t.text or "" for t in r.iter(qn("w:t")))
+                runs.append((r, size))
+                for word in text.split():
+                    need = _text_mm(word, size)
+                    if need > avail > 0:
+                        scale = min(scale, avail / need)
+    if scale >= 1.0:
+        return
+    for r, size in runs:
+        new = max(smallest, int(size * scale * 2) / 2)
+        rpr = r.find(qn("w:rPr"))
+        for tag in ("w:sz", "w:szCs"):
+            el = rpr.find(qn(tag)) if rpr is not None else None
+            if el is not None:
+                el.set(qn("w:val"), str(int(new * 2)))
 
 
 def _decimals(context: Mapping[str, Any]) -> int:
@@ -206,6 +263,14 @@ def render_html(template: Path, context: Mapping[str, Any], out: Path | None = N
 
 
 # ---- a whole block ---------------------------------------------------------------------
+def document_context(context: Mapping[str, Any], document: Document) -> Mapping[str, Any]:
+    """The block's context with ``doc`` (and ``recipients``) set to this document's header."""
+    head = (context.get("docs") or {}).get(document.header)
+    if head is None:
+        return context
+    return {**context, "doc": head, "recipients": head["recipients"]}
+
+
 def render_block(
     context: Mapping[str, Any],
     out_dir: Path,
@@ -223,14 +288,15 @@ def render_block(
     for d in DOCUMENTS:
         if wanted is not None and d.key not in wanted:
             continue
+        base = document_context(context, d)
         jobs: list[tuple[str, Mapping[str, Any]]]
         if d.per_unit:
             jobs = [
-                (f"thong-bao/{u['rank']:02d}-{slug(u['code'] or u['name'], 30)}", unit_context(context, u))
+                (f"{d.stem}/{u['rank']:02d}-{slug(u['code'] or u['name'], 30)}", unit_context(base, u))
                 for u in context.get("units") or []
             ]
         else:
-            jobs = [(d.stem, context)]
+            jobs = [(d.stem, base)]
         for stem, ctx in jobs:
             if "docx" in formats and d.docx:
                 files.append(render_docx(tdir / d.docx, ctx, out_dir / f"{stem}.docx"))

@@ -141,6 +141,7 @@ class Setting:
     maximum: float | None = None
     template: bool = False  # the text is a (sandboxed) Jinja template
     aliases: tuple[str, ...] = ()  # other labels accepted for choices' values (machine ids)
+    commas: bool = False  # a list of codes: items may also be separated by commas (text items keep theirs)
 
     def default_label(self) -> Any:
         """What a new workbook shows in column B."""
@@ -333,7 +334,8 @@ class CellReader:
             t = self.text(v, addr)
             if t is None:
                 return None
-            return tuple(p.strip() for p in re.split(r"[;,\n]", t) if p.strip())
+            sep = r"[;,\n]" if getattr(col, "commas", False) else r"[;\n]"
+            return tuple(p.strip() for p in re.split(sep, t) if p.strip())
         raise ValueError(f"unknown kind {kind}")  # pragma: no cover - declarations are tested
 
 

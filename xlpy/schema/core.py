@@ -102,7 +102,7 @@ SETTINGS_SPECS: tuple[Setting, ...] = (
     Setting("Cách xếp hạng", "rank_method", "choice", "competition", "Đồng hạng: 1, 1, 3; Liền hạng: 1, 1, 2", RANK_CHOICES),
     Setting("Cách lấy điểm cuối", "final_policy", "choice", "last", "Khi điểm tự chấm và điểm khối chấm khác nhau", POLICY_CHOICES),
     Setting("Thứ tự phá hòa", "tie_break", "list", (),
-            "Mã tiêu chí, TY_LE_NU (ưu tiên nữ, NĐ 152/2025 Điều 4 khoản 6), PHIEU_BAU; cách nhau bằng dấu ;"),
+            "Mã tiêu chí, TY_LE_NU (ưu tiên nữ, NĐ 152/2025 Điều 4 khoản 6), PHIEU_BAU; cách nhau bằng dấu ;", commas=True),
     Setting("Trần điểm nội dung", "content_cap", "number", None, "Để trống nếu không giới hạn", minimum=0),
     Setting("Trần điểm thưởng", "bonus_cap", "number", None, "Để trống nếu không giới hạn", minimum=0),
     Setting("Điểm tối đa", "max_total", "number", None,

@@ -170,7 +170,7 @@ SETTINGS_SPECS: tuple[Setting, ...] = (
             "Các năm liên tục (CSTĐCS, HTXS) phải kết thúc ở năm xét, hoặc cho phép kết thúc ở năm trước.", STREAK_CHOICES, R),
     Setting("Thứ tự xét khi vượt tỷ lệ", "order", "list", ORDER_TOKENS,
             "PHIEU_BAU (phiếu cao hơn); XEP_HANG (hạng trong khối); TY_LE_NU (ưu tiên nữ, NĐ 152/2025 Điều 4 khoản 6); "
-            "CHU_TICH (cột Thứ tự Chủ tịch quyết định).", feature=R),
+            "CHU_TICH (cột Thứ tự Chủ tịch quyết định).", feature=R, commas=True),
     Setting("Mức lương cơ sở (đ)", "base_salary", "int", 2_340_000,
             "Tiền thưởng = hệ số × lương cơ sở (NĐ 73/2024: 2.340.000 đ từ 01/7/2024).", feature=R, minimum=0),
     Setting("Làm tròn tiền thưởng", "money_rounding", "choice", 1000,
