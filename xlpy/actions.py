@@ -34,6 +34,7 @@ PLUGINS = (
     "xlpy.reports.actions",
     "xlpy.mail.actions",
     "xlpy.excel.actions",
+    "xlpy.doctor",
 )
 
 
