@@ -378,3 +378,12 @@ def test_ribbon_doctor_opens_a_page(tmp_path, sample_copy):
     assert str(book.name) in html or "ONEDRIVE" in html
     events = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines()]
     assert any(e["event"] == "status" and e["text"] and "Kiểm tra cài đặt" in e["text"] for e in events)
+
+
+def test_every_code_is_in_the_troubleshooting_table(good):
+    from conftest import ROOT
+
+    doc = (ROOT / "docs" / "cai-dat-windows.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Khi gặp sự cố"):]
+    for c in d.run_checks(good):
+        assert f"| `{c.code}` |" in section, c.code
