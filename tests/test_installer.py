@@ -169,7 +169,7 @@ def test_powershell_scripts_are_structurally_valid(name):
         "ConvertTo-Json", "New-Item", "Start-Transcript", "Stop-Transcript", "Get-ChildItem", "Unblock-File", "Get-Command",
         "Get-Process", "Stop-Process", "Where-Object", "Sort-Object", "Remove-Item", "Test-Path", "Join-Path", "Split-Path",
         "Copy-Item", "Move-Item", "New-Object", "Get-ItemProperty", "Remove-ItemProperty", "New-ItemProperty", "Out-Null",
-        "Read-Host", "Get-Date", "Set-StrictMode",
+        "Read-Host", "Get-Date", "Set-StrictMode", "Get-CimInstance", "ForEach-Object",
     }
     used = set(re.findall(r"\b[A-Z][a-z]+-[A-Z][A-Za-z]+\b", c))
     assert used <= known, f"{name}: unexpected commands {sorted(used - known)}"
@@ -196,6 +196,8 @@ def test_installer_steps_are_in_the_script():
     assert "Unblock-File -Path $AddinTarget" in c
     # 2. Excel closed, COM server of the environment stopped
     assert "Wait-ExcelClosed" in c and "Stop-XlpyServer $EnvDir" in c
+    server = code("chung.ps1")
+    assert "Win32_Process" in server and "ParentProcessId" in server  # the venv redirector's child too
     # 3. Python 3.12/3.11 64-bit through the py launcher, else a Vietnamese pointer to python.org
     for tag in ("'-3.12-64'", "'-3.11-64'", "'-3.12'", "'-3.11'"):
         assert tag in src

@@ -52,11 +52,17 @@ function Wait-ExcelClosed([switch]$NoPrompt) {
 
 function Stop-XlpyServer([string]$EnvDir) {
     # xlwings' COM server (pythonw.exe of our environment) keeps the old modules and the DLL loaded.
+    # A venv's Scripts\pythonw.exe is a redirector that starts the base interpreter as its child,
+    # so the children of our environment's processes are stopped too.
     if (-not $EnvDir) { return }
     $prefix = [IO.Path]::GetFullPath($EnvDir).TrimEnd('\') + '\'
-    Get-Process -Name 'python', 'pythonw' -ErrorAction SilentlyContinue |
-        Where-Object { $_.Path -and $_.Path.StartsWith($prefix, [StringComparison]::OrdinalIgnoreCase) } |
-        Stop-Process -Force -ErrorAction SilentlyContinue
+    $procs = @(Get-CimInstance -ClassName Win32_Process -Filter "Name = 'python.exe' OR Name = 'pythonw.exe'" -ErrorAction SilentlyContinue)
+    $ours = @($procs | Where-Object { $_.ExecutablePath -and $_.ExecutablePath.StartsWith($prefix, [StringComparison]::OrdinalIgnoreCase) })
+    $ids = @($ours | ForEach-Object { $_.ProcessId })
+    $children = @($procs | Where-Object { $ids -contains $_.ParentProcessId })
+    foreach ($p in @($children) + @($ours)) {
+        Stop-Process -Id $p.ProcessId -Force -ErrorAction SilentlyContinue
+    }
 }
 
 function Remove-OpenEntries {
