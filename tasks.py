@@ -5,6 +5,7 @@
     python3 tasks.py bench       # run the benchmarks
     python3 tasks.py docs        # regenerate docs/reference.md and the sample workbooks
     python3 tasks.py addin       # rebuild workbook/xlpy.xlam and the blank workbook
+    python3 tasks.py release     # build dist/xlpy-<version>-windows.zip (offline Windows bundle)
 
 Extra arguments after the task go to the underlying command
 (e.g. ``python3 tasks.py test -k ranking``).  The virtual environment is
@@ -81,11 +82,15 @@ def main(argv: list[str]) -> int:
         py = ensure_env("test")
         return _run(py, "benchmarks/run.py", *rest)
     if task == "docs":
-        py = ensure_env()
-        return _run(py, "-P", "-m", "xlpy.docgen") or _run(py, "-P", "samples/build_samples.py")
+        py = ensure_env("build")
+        return (_run(py, "-P", "-m", "xlpy.docgen") or _run(py, "-P", "tools/guide_html.py")
+                or _run(py, "-P", "samples/build_samples.py"))
     if task == "addin":
         py = ensure_env("build")
         return _run(py, "-P", "-m", "xlpy.cli", "build-addin", *rest)
+    if task == "release":
+        py = ensure_env("build")
+        return _run(py, "-P", "tools/release.py", *rest)
     print(f"unknown task {task!r}\n{__doc__}")
     return 2
 

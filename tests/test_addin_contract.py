@@ -169,10 +169,81 @@ def test_config_sheet_values(addin):
     assert build.CONF_SHEET in wb.sheet_names
     rows = wb.get_sheet_by_name(build.CONF_SHEET).to_python()
     conf = {r[0]: (r[1] if len(r) > 1 else "") for r in rows if r and r[0]}
-    assert conf["Interpreter_Win"] == build.DEFAULT_INTERPRETER
+    assert conf["Interpreter_Win"] == build.DEFAULT_INTERPRETER == r"%LOCALAPPDATA%\xlpy\venv\Scripts\pythonw.exe"
     assert conf["UDF Modules"] == build.UDF_MODULE
-    assert conf["Use UDF Server"] is False
-    assert list(conf)[: len(build.config_rows())] == [k for k, _ in build.config_rows()]
+    # clicks go to the persistent COM server; the workbook's folder never goes on sys.path
+    assert conf["Use UDF Server"] is True
+    assert conf["ADD_WORKBOOK_TO_PYTHONPATH"] is False
+    assert conf["Debug UDFs"] is False and conf["Show Console"] is False
+    assert list(conf) == [k for k, _ in build.config_rows()]
+    # xlwings' VBA reads keys from A1 down to the first blank (Range.End(xlDown)): no gaps
+    assert all(r and r[0] for r in rows[: len(conf)])
+    # the same values through the reader xlpy doctor uses
+    assert build.read_addin(addin).config == conf
+
+
+def test_no_per_user_interpreter_path_is_baked_in(addin):
+    info = build.read_addin(addin)
+    interp = str(info.config["Interpreter_Win"])
+    assert interp.startswith("%LOCALAPPDATA%\\") and "Python311" not in interp
+    assert interp.isascii()
+
+
+def test_template_leftovers_are_gone(addin, modules):
+    """No "MyAddin" project, no template author, no saved C:\\Users\\... path anywhere in the package."""
+    from pyopenvba.cfb import CFB
+    from pyopenvba.vba import decompress
+
+    with zipfile.ZipFile(addin) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    vba = CFB.from_bytes(parts["xl/vbaProject.bin"])
+    texts = {n: d.decode("utf-8", "replace") for n, d in parts.items() if n != "xl/vbaProject.bin"}
+    texts["VBA/dir"] = decompress(vba.get_stream_in_storage("VBA", "dir"), stream_name="VBA/dir").decode("latin-1")
+    texts["PROJECT"] = vba.get_stream("PROJECT").decode("latin-1")
+    texts.update({f"module {k}": v for k, v in modules.items()})
+    for name, text in texts.items():
+        low = text.lower()
+        assert "myaddin" not in low, name
+        assert "felix" not in low and "zumstein" not in low, name
+        assert "c:\\users\\" not in low, name
+    assert 'Name="xlpy"' in texts["PROJECT"]
+    import pyopenvba
+
+    x = pyopenvba.ExcelFile(addin)
+    try:
+        assert x.vba_project().name == "xlpy"
+        assert [r.name for r in x.references()] == ["Office"]  # IRibbonControl; MSForms was unused
+    finally:
+        x.close()
+
+
+def test_stamp_names_the_package_and_the_pinned_xlwings(addin):
+    from importlib.metadata import version
+
+    info = build.read_addin(addin)
+    assert info.xlwings == build.PINNED_XLWINGS
+    assert info.xlpy == version("xlpy"), "the add-in was built for another xlpy version: run `python3 tasks.py addin`"
+    with zipfile.ZipFile(addin) as z:
+        core = z.read("docProps/core.xml").decode()
+    assert "<dc:creator>xlpy</dc:creator>" in core
+
+
+def test_configure_addin_changes_only_the_interpreter(addin, tmp_path):
+    dest = tmp_path / "Thư mục có dấu" / build.ADDIN_NAME
+    build.configure_addin(addin, dest, r"C:\xlpy\Nguyen Van An\venv\Scripts\pythonw.exe")
+    info = build.read_addin(dest)
+    assert info.config["Interpreter_Win"] == r"C:\xlpy\Nguyen Van An\venv\Scripts\pythonw.exe"
+    assert {k: v for k, v in info.config.items() if k != "Interpreter_Win"} == {
+        k: v for k, v in build.read_addin(addin).config.items() if k != "Interpreter_Win"
+    }
+    with zipfile.ZipFile(addin) as a, zipfile.ZipFile(dest) as b:
+        assert a.namelist() == b.namelist()
+        changed = [n for n in a.namelist() if a.read(n) != b.read(n)]
+    assert changed == ["xl/worksheets/sheet1.xml"]
+    # configuring back gives the shipped bytes: the installer's copy is the package's add-in
+    again = tmp_path / "again.xlam"
+    build.configure_addin(dest, again, build.DEFAULT_INTERPRETER)
+    assert again.read_bytes() == addin.read_bytes()
 
 
 def test_no_pro_licence_needed(modules, addin):

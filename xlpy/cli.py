@@ -119,21 +119,49 @@ def _width(s: str) -> int:
     return sum(0 if unicodedata.combining(ch) else (2 if unicodedata.east_asian_width(ch) in "WF" else 1) for ch in s)
 
 
-def _clip(s: str, n: int) -> str:
-    s = " ".join(str(s).split())
-    return s if _width(s) <= n else s[: max(n - 1, 1)] + "…"
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` columns, broken at spaces where possible (nothing is cut off)."""
+    words = " ".join(str(text).split()).split(" ")
+    lines, cur = [], ""
+    for w in words:
+        while _width(w) > width:  # a word longer than the column: split it
+            room = width - (_width(cur) + 1 if cur else 0)
+            if room <= 0:
+                lines.append(cur)
+                cur, room = "", width
+            cur = (cur + " " if cur else "") + w[:room]
+            w = w[room:]
+        if cur and _width(cur) + 1 + _width(w) > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}" if cur else w
+    return lines + [cur] if cur or not lines else lines
 
 
 def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], more: str = "", out=None) -> None:
+    """A plain-text table that fits the terminal: long cells wrap onto more lines."""
+    import shutil
+
     out = out or sys.stdout
-    caps = [max(6, min(60, max([_width(str(h))] + [_width(str(r[j])) for r in rows if j < len(r)]))) for j, h in enumerate(header)]
-    line = lambda cells: "  ".join(_clip(str(c), w) + " " * (w - _width(_clip(str(c), w))) for c, w in zip(cells, caps))  # noqa: E731
+    n = len(header)
+    cells = [[str(c) if c is not None else "" for c in list(r) + [""] * (n - len(r))] for r in rows]
+    widths = [max([_width(str(h))] + [_width(r[j]) for r in cells]) for j, h in enumerate(header)]
+    total = shutil.get_terminal_size((160, 40)).columns - 2 * (n - 1)
+    while sum(widths) > total and max(widths) > 12:
+        widths[widths.index(max(widths))] -= 1
     if title:
         print(title, file=out)
-    print(line(header).rstrip(), file=out)
-    print("  ".join("─" * w for w in caps), file=out)
-    for r in rows:
-        print(line(list(r) + [""] * (len(header) - len(r))).rstrip(), file=out)
+    def emit_row(row: list[str]) -> None:
+        parts = [_wrap(c, w) for c, w in zip(row, widths)]
+        for k in range(max(len(p) for p in parts)):
+            texts = [p[k] if k < len(p) else "" for p in parts]
+            print("  ".join(t + " " * (w - _width(t)) for t, w in zip(texts, widths)).rstrip(), file=out)
+
+    emit_row(list(map(str, header)))
+    print("  ".join("─" * w for w in widths), file=out)
+    for row in cells:
+        emit_row(row)
     if more:
         print(more, file=out)
 
@@ -143,7 +171,7 @@ def emit(result: Any, as_json: bool) -> int:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
         return 0 if result.ok else 1
     t = result.table
-    if t is not None and result.ok:
+    if t is not None:
         rows = t.rows[:MAX_ROWS]
         more = t.more
         if len(t.rows) > MAX_ROWS:
@@ -195,7 +223,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Có lỗi không lường trước trong xlpy ({type(e).__name__}: {e}). Sổ tính không bị thay đổi. "
               f"Gửi tệp {log} cho người quản trị.", file=sys.stderr)
         return 1
-    return emit(result, as_json)
+    try:
+        return emit(result, as_json)
+    except BrokenPipeError:  # the output was piped into a program that stopped reading (| head)
+        sys.stderr.close()
+        return 0 if result.ok else 1
 
 
 def _crash_log(text: str) -> Path:

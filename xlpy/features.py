@@ -33,6 +33,7 @@ class Param:
     default: Any = REQUIRED
     choices: tuple[str, ...] = ()
     ask: bool = False  # the ribbon asks for it (a file or folder dialog)
+    ribbon: Any = REQUIRED  # the value a ribbon click passes (REQUIRED: the default)
 
     @property
     def required(self) -> bool:
@@ -188,6 +189,14 @@ EXCEL = Feature(
                    (Param("out", "file", "Tệp add-in cần ghi (mặc định: workbook/xlpy.xlam)", None),
                     Param("interpreter", "text", "Đường dẫn pythonw.exe ghi vào trang cấu hình; “auto” = Python đang chạy lệnh này", None)),
                    group="Trợ giúp", icon="MacroSecurity", ribbon=False, order=900, writes=False),
+        ActionSpec("doctor", "xlpy.doctor:doctor", "Kiểm tra cài đặt",
+                   "Kiểm tra cài đặt xlpy trên máy này: Python, xlwings và DLL, add-in, Office, Trust Center, đường dẫn, "
+                   "mẫu báo cáo, LibreOffice; mỗi mục có mã và cách sửa",
+                   (Param("workbook", "file", "Sổ tính cần kiểm tra đường dẫn (OneDrive, chữ có dấu)", None),
+                    Param("page", "flag", "Mở kết quả thành một trang HTML", False, ribbon=True)),
+                   group="Trợ giúp", icon="ErrorChecking", order=940, writes=False,
+                   supertip="Khi bấm nút không có tác dụng hoặc Excel báo lỗi về Python, xlwings, DLL: kiểm tra từng điều kiện "
+                   "để xlpy chạy được trong Excel trên máy này và chỉ cách sửa."),
         ActionSpec("guide", "xlpy.excel.actions:guide", "Hướng dẫn sử dụng", "Mở hướng dẫn sử dụng xlpy", (),
                    group="Trợ giúp", icon="Help", order=950, writes=False,
                    supertip="Mở tài liệu hướng dẫn: cách nhập số liệu, chấm điểm, xếp hạng, kiểm tra tiêu chuẩn, làm báo cáo và gửi thư."),

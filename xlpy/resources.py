@@ -20,6 +20,7 @@ ENV_TEMPLATES = "XLPY_TEMPLATES"
 ADDIN = "xlpy.xlam"
 BLANK_WORKBOOK = "xlpy-mau-trong.xlsx"
 GUIDE = "huong-dan-su-dung.md"
+GUIDE_HTML = "huong-dan-su-dung.html"  # generated from GUIDE (tools/guide_html.py)
 
 
 def _dir(package: str) -> Path:
@@ -54,3 +55,44 @@ def workbook_file(name: str) -> Path:
 def doc_file(name: str) -> Path:
     """A file of the shipped ``docs/`` folder (the Vietnamese user guide)."""
     return _dir("xlpy.docs") / name
+
+
+def guide_file() -> Path:
+    """The user guide to show an officer: the HTML page, else its Markdown source."""
+    page = doc_file(GUIDE_HTML)
+    return page if page.exists() else doc_file(GUIDE)
+
+
+def required_files() -> dict[str, Path]:
+    """Every packaged file xlpy needs at run time, by what it is for (``xlpy doctor`` and
+    the packaging tests check that each one exists)."""
+    files = {
+        "add-in": workbook_file(ADDIN),
+        "blank workbook": workbook_file(BLANK_WORKBOOK),
+        "guide": doc_file(GUIDE),
+        "guide page": doc_file(GUIDE_HTML),
+    }
+    tdir = packaged_templates()
+    for name in TEMPLATES:
+        files[f"template {name}"] = tdir / name
+    return files
+
+
+# The shipped report and mail templates (Word templates and jinja2 HTML/text templates).
+TEMPLATES = (
+    "bao-cao-khoi.docx",
+    "danh-sach-de-nghi.docx",
+    "khong-du-dieu-kien.docx",
+    "phu-luc-thong-ke.docx",
+    "thong-bao-don-vi.docx",
+    "_base.html.j2",
+    "bao-cao-khoi.html.j2",
+    "danh-sach-de-nghi.html.j2",
+    "khong-du-dieu-kien.html.j2",
+    "phu-luc-thong-ke.html.j2",
+    "thong-bao-don-vi.html.j2",
+    "email_office.html.j2",
+    "email_office.txt.j2",
+    "email_unit.html.j2",
+    "email_unit.txt.j2",
+)

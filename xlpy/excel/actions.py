@@ -25,10 +25,11 @@ def build_addin(out: Path | None = None, interpreter: str | None = None) -> Resu
 
 
 def guide_path() -> str:
-    """The packaged user guide (the web page only if the package lacks it)."""
-    from ..resources import GUIDE, doc_file
+    """The packaged user guide: its HTML page (self-contained, opens in the browser), else the
+    Markdown source, else the web page when the package lacks both."""
+    from ..resources import guide_file
 
-    f = doc_file(GUIDE)
+    f = guide_file()
     return str(f) if f.exists() else GUIDE_URL
 
 

@@ -18,7 +18,18 @@ What the build does to a copy of ``xlwings/quickstart_addin_ribbon.xlam``:
   :mod:`xlpy.excel.udfs`; module ``xlpy_help`` registers the functions'
   Vietnamese descriptions (``Application.MacroOptions``) from ``ThisWorkbook``'s
   ``Workbook_Open``.
-* The config sheet ``xlpy.conf`` (interpreter, UDF module, ...).
+* The config sheet ``xlpy.conf`` (interpreter, UDF module, ...): ribbon clicks go to
+  xlwings' persistent COM server (``Use UDF Server``), the workbook's folder is never put
+  on ``sys.path`` (``ADD_WORKBOOK_TO_PYTHONPATH`` off: a workbook is data, and OneDrive
+  URLs are not resolved), and the interpreter defaults to the environment the Windows
+  installer creates, ``%LOCALAPPDATA%\\xlpy\\venv`` (expanded by xlwings' VBA, so a
+  Vietnamese user name is never written into the file).  ``configure_addin`` writes
+  another interpreter into a copy (the installer does, for one PC).
+* Template leftovers go: the VBA project is named ``xlpy`` (not ``MyAddin``), the unused
+  Microsoft Forms reference (it saved the template author's temp path) is dropped, and
+  so are the author names in ``docProps`` and the saved ``C:\\Users\\...`` folder in
+  ``xl/workbook.xml``.  ``docProps/core.xml`` carries a stamp ``xlpy=<version>
+  xlwings=<version>`` that ``xlpy doctor`` compares with the installed packages.
 
 Excel itself is not available here: the VBA edit is verified by reading the
 file back (olevba) and needs one Windows smoke test per release
@@ -38,7 +49,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr, unescape
 
 PINNED_XLWINGS = "0.37.8"
 TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
@@ -55,7 +66,11 @@ TAB_ID = "xlpyTab"
 TAB_LABEL = "Thi đua – Khen thưởng"
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2006/01/customui"
 CUSTOMUI_PART = "customUI/customUI.xml"
-DEFAULT_INTERPRETER = r"%LOCALAPPDATA%\Programs\Python\Python311\pythonw.exe"
+# The environment the Windows installer (installer/windows/cai-dat.ps1) creates; xlwings'
+# VBA expands %LOCALAPPDATA% itself (WScript.Shell, Unicode-safe).
+DEFAULT_INTERPRETER = r"%LOCALAPPDATA%\xlpy\venv\Scripts\pythonw.exe"
+TEMPLATE_PROJECT_NAME = "MyAddin"
+STAMP_RE = re.compile(r"xlpy=(?P<xlpy>[^\s<]+) xlwings=(?P<xlwings>[^\s<]+)")
 VBA_DIR = Path(__file__).with_name("vba")
 # The dispatch command the ribbon callback sends (the VBA source holds it; tests read it back).
 DISPATCH_TEMPLATE = "import xlpy.excel.ribbon as r; r.dispatch('{tag}')"
@@ -311,6 +326,16 @@ def help_module(meta: list[dict]) -> str:
 
 
 def config_rows(interpreter: str = DEFAULT_INTERPRETER) -> list[tuple[str, object]]:
+    """The add-in's ``xlpy.conf`` sheet, read by xlwings' VBA (``GetConfig``) before any file.
+
+    * ``Use UDF Server``: RunPython goes to the persistent COM server that also serves the
+      TDKT_* functions, so a click does not start Python and import pandas again.  Safe
+      because a click keeps no state between runs (tests/test_warm_click.py) and the
+      installer stops the server before it replaces the package.
+    * ``ADD_WORKBOOK_TO_PYTHONPATH`` off: xlpy is installed, so the workbook's folder is
+      not needed on ``sys.path``; a ``.py`` file lying beside a received workbook is never
+      imported, and xlwings does not try to map OneDrive/SharePoint URLs (a known error).
+    """
     return [
         ("Interpreter_Win", interpreter),
         ("Interpreter_Mac", ""),
@@ -319,8 +344,9 @@ def config_rows(interpreter: str = DEFAULT_INTERPRETER) -> list[tuple[str, objec
         ("Conda Env", ""),
         ("UDF Modules", UDF_MODULE),
         ("Debug UDFs", False),
-        ("Use UDF Server", False),
+        ("Use UDF Server", True),
         ("Show Console", False),
+        ("ADD_WORKBOOK_TO_PYTHONPATH", False),
     ]
 
 
@@ -393,43 +419,158 @@ def build_addin(
             proj.add_module(UDF_VBA_MODULE, udf_vba.replace("\r\n", "\n").replace("\n", "\r\n"))
             proj.add_module(HELP_VBA_MODULE, help_module(meta))
             x.set_module("ThisWorkbook", _vba_source("ThisWorkbook.cls"))
+            # Unused by the VBA; its saved type-library cache path was the template author's.
+            x.remove_reference("MSForms")
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 x.save(stage)
         finally:
             x.close()
-        _rewrite_package(stage, out, ribbon_xml, config_rows(interpreter or DEFAULT_INTERPRETER))
+        _rewrite_package(stage, out, ribbon_xml, config_rows(interpreter or DEFAULT_INTERPRETER), stamp())
 
     if blank:
         report.blank = build_blank(out.parent / BLANK_NAME, report)
     return report
 
 
-def _rewrite_package(src: Path, dest: Path, ribbon_xml: str, conf: list[tuple[str, object]]) -> None:
-    """Copy the package, replacing the ribbon and the config sheet; fixed timestamps."""
-    with zipfile.ZipFile(src) as zin:
-        parts = [(i, zin.read(i.filename)) for i in zin.infolist()]
+def stamp(xlpy_version: str | None = None) -> str:
+    """What the add-in says it belongs to: ``xlpy=<version> xlwings=<version>``."""
+    if xlpy_version is None:
+        from importlib.metadata import version
+
+        xlpy_version = version("xlpy")
+    return f"xlpy={xlpy_version} xlwings={PINNED_XLWINGS}"
+
+
+def _core_xml(data: str, stamp_text: str) -> str:
+    """docProps/core.xml with xlpy's title, no author names, fixed dates and the stamp."""
+    data = re.sub(r"<dc:title\s*/>|<dc:title>[^<]*</dc:title>", "<dc:title>xlpy – Thi đua, Khen thưởng</dc:title>", data)
+    data = re.sub(r"<dc:creator\s*/>|<dc:creator>[^<]*</dc:creator>", "<dc:creator>xlpy</dc:creator>", data)
+    data = re.sub(
+        r"<cp:lastModifiedBy\s*/>|<cp:lastModifiedBy>[^<]*</cp:lastModifiedBy>", "<cp:lastModifiedBy>xlpy</cp:lastModifiedBy>", data
+    )
+    data = re.sub(r"<cp:keywords\s*/>|<cp:keywords>[^<]*</cp:keywords>", f"<cp:keywords>{escape(stamp_text)}</cp:keywords>", data)
+    return re.sub(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", r"\g<1>2025-01-01T00:00:00Z\g<2>", data)
+
+
+def _workbook_xml(data: str) -> str:
+    """xl/workbook.xml with the config sheet activated and no saved folder of the template's author."""
+    data = data.replace('name="_myaddin.conf"', f'name="{CONF_SHEET}"')
+    return re.sub(r"<mc:AlternateContent[^>]*><mc:Choice Requires=\"x15\"><x15ac:absPath [^>]*/></mc:Choice></mc:AlternateContent>", "", data)
+
+
+def _rename_vba_project(vba_bin: bytes, old: str, new: str) -> bytes:
+    """vbaProject.bin with the VBA project renamed (pyopenvba renames modules, not projects).
+
+    Two places hold the name ([MS-OVBA]): the PROJECTNAME record (id 0x0004) of the
+    compressed ``VBA/dir`` stream and the ``Name="..."`` line of the ``PROJECT`` stream.
+    """
+    import struct
+
+    from pyopenvba.cfb import CFB
+    from pyopenvba.vba import compress, decompress
+
+    cfb = CFB.from_bytes(vba_bin)
+    raw = decompress(cfb.get_stream_in_storage("VBA", "dir"), stream_name="VBA/dir")
+    # PROJECTSYSKIND (0x0001, size 4) opens the information records; PROJECTNAME follows
+    # within the first records (after the optional COMPATVERSION, LCID, LCIDINVOKE, CODEPAGE).
+    rec = struct.pack("<HI", 0x0004, len(old)) + old.encode("ascii")
+    at = raw.find(rec)
+    if at < 0 or at > 64:
+        raise RuntimeError(f"mẫu add-in của xlwings đã đổi: không thấy tên dự án VBA {old!r}")
+    raw = raw[:at] + struct.pack("<HI", 0x0004, len(new)) + new.encode("ascii") + raw[at + len(rec) :]
+    cfb.write_stream_in_storage("VBA", "dir", compress(raw))
+    text = cfb.get_stream("PROJECT")
+    line = f'Name="{old}"'.encode("ascii")
+    if line not in text:
+        raise RuntimeError(f"mẫu add-in của xlwings đã đổi: không thấy Name=\"{old}\" trong PROJECT")
+    cfb.write_stream("PROJECT", text.replace(line, f'Name="{new}"'.encode("ascii"), 1))
+    return cfb.to_bytes()
+
+
+def _write_parts(dest: Path, parts: list[tuple[str, bytes]]) -> None:
+    """Write a package with fixed timestamps, atomically."""
     tmp = dest.with_name(f".{dest.name}.tmp")
     with zipfile.ZipFile(tmp, "w") as zout:
-        for info, data in parts:
-            name = info.filename
-            if name == CUSTOMUI_PART:
-                data = ribbon_xml.encode("utf-8")
-            elif name == "xl/workbook.xml":
-                data = data.decode("utf-8").replace('name="_myaddin.conf"', f'name="{CONF_SHEET}"').encode("utf-8")
-            elif name == "xl/worksheets/sheet1.xml":
-                data = _sheet_xml(data.decode("utf-8"), conf).encode("utf-8")
-            elif name == "docProps/core.xml":
-                data = (
-                    data.decode("utf-8")
-                    .replace("<dc:title />", "<dc:title>xlpy – Thi đua, Khen thưởng</dc:title>")
-                    .encode("utf-8")
-                )
+        for name, data in parts:
             zi = zipfile.ZipInfo(name, date_time=_FIXED_DATE)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
             zout.writestr(zi, data)
     os.replace(tmp, dest)
+
+
+def _rewrite_package(src: Path, dest: Path, ribbon_xml: str, conf: list[tuple[str, object]], stamp_text: str) -> None:
+    """Copy the package, replacing the ribbon, the config sheet and the template's leftovers."""
+    with zipfile.ZipFile(src) as zin:
+        parts = [(i.filename, zin.read(i.filename)) for i in zin.infolist()]
+    out = []
+    for name, data in parts:
+        if name == CUSTOMUI_PART:
+            data = ribbon_xml.encode("utf-8")
+        elif name == "xl/workbook.xml":
+            data = _workbook_xml(data.decode("utf-8")).encode("utf-8")
+        elif name == "xl/worksheets/sheet1.xml":
+            data = _sheet_xml(data.decode("utf-8"), conf).encode("utf-8")
+        elif name == "docProps/core.xml":
+            data = _core_xml(data.decode("utf-8"), stamp_text).encode("utf-8")
+        elif name == "xl/vbaProject.bin":
+            data = _rename_vba_project(data, TEMPLATE_PROJECT_NAME, PROJECT_NAME)
+        out.append((name, data))
+    _write_parts(dest, out)
+
+
+def configure_addin(src: str | os.PathLike, dest: str | os.PathLike, interpreter: str) -> Path:
+    """Copy the built add-in to ``dest`` with ``interpreter`` in its ``xlpy.conf`` sheet.
+
+    Only the config sheet changes (no pyopenvba, no xlwings template needed), so the
+    installer can run it with the package it has just installed: the add-in it copies
+    is the one of that package, and the two are always one version.
+    """
+    src, dest = Path(src), Path(dest)
+    with zipfile.ZipFile(src) as zin:
+        parts = [(i.filename, zin.read(i.filename)) for i in zin.infolist()]
+    names = [n for n, _ in parts]
+    if "xl/worksheets/sheet1.xml" not in names or CUSTOMUI_PART not in names:
+        raise ValueError(f"{src} không phải add-in xlpy")
+    out = [
+        (n, _sheet_xml(d.decode("utf-8"), config_rows(interpreter)).encode("utf-8") if n == "xl/worksheets/sheet1.xml" else d)
+        for n, d in parts
+    ]
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    _write_parts(dest, out)
+    return dest
+
+
+@dataclass
+class AddinInfo:
+    """What a built add-in file says about itself (read by ``xlpy doctor``)."""
+
+    path: Path
+    xlpy: str | None  # version stamp, None for an add-in built before stamps
+    xlwings: str | None
+    config: dict[str, object]
+
+
+def read_addin(path: str | os.PathLike) -> AddinInfo:
+    """The stamp and the ``xlpy.conf`` values of an add-in file."""
+    path = Path(path)
+    with zipfile.ZipFile(path) as z:
+        core = z.read("docProps/core.xml").decode("utf-8")
+        sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    m = STAMP_RE.search(core)
+    config: dict[str, object] = {}
+    for row in re.findall(r"<row [^>]*>(.*?)</row>", sheet, flags=re.S):
+        cells = dict(re.findall(r'<c r="([AB])\d+"[^>]*>(.*?)</c>', row, flags=re.S))
+        key = re.sub(r"<[^>]+>", "", cells.get("A", ""))
+        if not key:
+            continue
+        val = cells.get("B", "")
+        if "<v>" in val and "<is>" not in val:
+            config[key] = re.sub(r"<[^>]+>", "", val) == "1"
+        else:
+            config[key] = unescape(re.sub(r"<[^>]+>", "", val))
+    return AddinInfo(path, m.group("xlpy") if m else None, m.group("xlwings") if m else None, config)
 
 
 def build_blank(path: Path, report: BuildReport | None = None) -> Path | None:
@@ -471,7 +612,20 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - thin CLI
     p = argparse.ArgumentParser(prog="python -m xlpy.excel.build", description="Dựng add-in xlpy.xlam")
     p.add_argument("--out", default=None)
     p.add_argument("--interpreter", default=None)
+    p.add_argument(
+        "--configure",
+        action="store_true",
+        help="không dựng lại: chép add-in của gói xlpy đang cài ra --out, ghi --interpreter vào trang xlpy.conf",
+    )
     a = p.parse_args(argv)
+    if a.configure:
+        from ..resources import workbook_file
+
+        if not a.out:
+            p.error("--configure cần --out")
+        dest = configure_addin(workbook_file(ADDIN_NAME), a.out, resolve_interpreter(a.interpreter) or DEFAULT_INTERPRETER)
+        print(f"Đã chép add-in tới {dest}")
+        return 0
     r = build_addin(a.out, interpreter=resolve_interpreter(a.interpreter))
     print(f"Đã dựng {r.addin} ({len(r.buttons)} nút, {len(r.udfs)} hàm)")
     for w in r.warnings:

@@ -225,9 +225,16 @@ def _run(tag: str, book: Any, ui: UI, base: Path) -> Any:
 def _options(act: Any, ui: UI, base: Path, book: Any) -> dict | None:
     """Values for the action's required parameters that the ribbon can supply: a file or
     folder the officer picks (parameters declared with ``ask``)."""
+    from ..features import REQUIRED
+
     opts: dict[str, Any] = {}
     for p in act.params:
-        if p.kind == "book" or not p.required:
+        if p.kind == "book":
+            continue
+        if p.ribbon is not REQUIRED:
+            opts[p.name] = p.ribbon
+            continue
+        if not p.required:
             continue
         if p.ask and p.kind in ("file", "folder"):
             folder = p.kind == "folder"
