@@ -803,7 +803,7 @@ def doctor(workbook: Path | None = None, page: bool = False) -> Result:
     )
     for c in checks:
         if c.status == FAIL:
-            res.problems.add(f"doctor_{c.code}", "", "", c.detail, c.title, f"[{c.code}] {c.title}: {c.fix}")
+            res.problems.add("doctor_check", "", c.code, c.detail, c.title, f"[{c.code}] {c.title}: {c.fix}")
     res.table = _table(checks)
     if page:
         import tempfile

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from ..core.problems import UserError
 from . import sheet as W
 from .package import Package, _attr, relative, rels_part, resolve, unescape_attr
 from .styles import MINIMAL_STYLES, StyleSheet
@@ -39,8 +40,11 @@ STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 OWNED_NAMES = ("_xlnm.Print_Titles", "_xlnm.Print_Area", "_xlnm._FilterDatabase")
 
 
-class UnsupportedPackage(Exception):
+class UnsupportedPackage(UserError):
     """A workbook xlpy can read but not write into (message in Vietnamese)."""
+
+    def __init__(self, message: str):
+        super().__init__("unsupported_package", message)
 
 
 def fold_sheet(name: str) -> str:

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Iterable, Iterator
 
+from .codes import Code
+
 
 class Severity(str, Enum):
     ERROR = "Lỗi"
@@ -55,15 +57,18 @@ class Problems:
 
     def add(
         self,
-        code: str,
+        code: "str | Code",
         sheet: str,
         cell: str,
         found: object,
         expected: str,
-        message: str,
+        message: str = "",
         severity: Severity = Severity.ERROR,
     ) -> Problem:
-        p = Problem(code, sheet, cell, _show(found), expected, message, severity)
+        """Record a problem.  ``code`` must be in the catalogue (:class:`xlpy.core.codes.Code`);
+        ``message`` is what to fix at this cell (default: the code's general meaning)."""
+        c = Code.of(code)
+        p = Problem(c.value, sheet, cell, _show(found), expected, message or c.template, severity)
         self._append(p)
         return p
 
@@ -74,7 +79,7 @@ class Problems:
             if p.is_error:
                 self.error_count += 1
 
-    def warn(self, code: str, sheet: str, cell: str, found: object, expected: str, message: str) -> Problem:
+    def warn(self, code: "str | Code", sheet: str, cell: str, found: object, expected: str, message: str = "") -> Problem:
         return self.add(code, sheet, cell, found, expected, message, Severity.WARNING)
 
     def extend(self, items: Iterable[Problem]) -> None:
@@ -130,9 +135,10 @@ class UserError(Exception):
     """Something an officer must fix or wait for (a file, a setting, another program),
     reported by every door as a Vietnamese message, never as a traceback.
 
-    ``code`` is a stable machine code; ``message`` says what happened and what to do."""
+    ``code`` is a catalogue code (:class:`xlpy.core.codes.Code`); ``message`` says what
+    happened and what to do."""
 
     def __init__(self, code: str, message: str):
-        self.code = code
+        self.code = Code.of(code).value
         self.message = message
         super().__init__(message)

@@ -150,7 +150,7 @@ def read_recipients(units: TableData | None, settings: MailSettings, values: Set
             if needs_cleaning(name):
                 name = _cleaned(problems, layout.UNITS, addr("name"), name, f"Tên đơn vị {code}")
             if code in seen:
-                problems.add("mail_duplicate_unit", layout.UNITS, addr("code"), code, "mã không trùng",
+                problems.add("duplicate_unit", layout.UNITS, addr("code"), code, "mã không trùng",
                              f"Mã đơn vị {code} lặp lại; thư chỉ gửi theo dòng đầu tiên.")
                 continue
             seen.add(code)
