@@ -1,0 +1,261 @@
+"""Touch only what xlpy owns: every part of the package that xlpy does not own comes out of
+every action byte for byte, whatever Excel put there; writes are safe against other programs."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from excel_content import add_excel_content, parts
+from xlpy import actions
+from xlpy.fsio import backup_path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "so-nganh-100.xlsx"
+# parts that xlpy may change to add or replace its output sheets; everything else is the officer's
+SHARED = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/calcChain.xml"}
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def output_parts(path: Path) -> set[str]:
+    """The parts of xlpy's output sheets (the sheets and everything only they refer to)."""
+    from xlpy.book.package import open_package
+    from xlpy.features import output_sheets
+
+    pkg = open_package(path)
+    owned = {s.part for s in pkg.sheets if s.name in output_sheets()}
+    todo = list(owned)
+    while todo:
+        p = todo.pop()
+        d, _, f = p.rpartition("/")
+        rels = f"{d}/_rels/{f}.rels"
+        if rels in pkg.infos:
+            owned.add(rels)
+        for t in pkg.rels(p).values():
+            if t not in owned and t in pkg.infos:
+                owned.add(t)
+                todo.append(t)
+    return owned
+
+
+def assert_only_owned_changed(before: dict[str, bytes], after_path: Path) -> None:
+    after = parts(after_path)
+    owned = output_parts(after_path) | SHARED
+    for name, data in before.items():
+        if name in owned:
+            continue
+        assert name in after, f"{name} was removed"
+        assert after[name] == data, f"{name} changed"
+    # styles are only ever appended to
+    old, new = ET.fromstring(before["xl/styles.xml"]), ET.fromstring(after["xl/styles.xml"])
+    for coll in ("numFmts", "fonts", "fills", "borders", "cellXfs"):
+        o, n = old.find(NS + coll), new.find(NS + coll)
+        if o is None:
+            continue
+        assert [ET.tostring(x) for x in list(n)[: len(o)]] == [ET.tostring(x) for x in o], coll
+
+
+@pytest.fixture
+def excel_book(tmp_path):
+    path = tmp_path / "khoi-excel.xlsx"
+    added = add_excel_content(SAMPLE, path)
+    return path, added
+
+
+def test_every_action_keeps_what_excel_wrote(excel_book, tmp_path):
+    path, added = excel_book
+    before = parts(path)
+    for name, opts in (("compute", {}), ("check", {}), ("rank", {}), ("report", {"format": "docx", "out": tmp_path / "bc"}),
+                       ("send", {"outbox": tmp_path / "hop-thu"}), ("compute", {})):
+        r = actions.run(name, path, **opts)
+        assert r.ok, (name, r.message, [str(p) for p in r.problems.errors])
+        assert_only_owned_changed(before, path)
+    after = parts(path)
+    for name in added:
+        assert after[name] == before[name]
+    # the output sheets are right: computed from the cached value of the formula input (C2 = 10)
+    import python_calamine
+
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Kết quả").to_python()
+    assert rows[3][:3] == [1.0, "Nhất", "SKHCN"] and rows[3][rows[2].index("Tổng điểm")] == 105.5
+
+
+def test_cached_values_of_formula_inputs_give_the_same_total_every_time(excel_book):
+    path, _ = excel_book
+    first = actions.run("compute", path).data["units"]
+    second = actions.run("compute", path).data["units"]
+    assert [u["total"] for u in first] == [u["total"] for u in second]
+    assert next(u for u in first if u["code"] == "SKHCN")["total"] == 105.5
+
+
+def test_xlsm_keeps_its_macros(tmp_path):
+    with zipfile.ZipFile(ROOT / "workbook" / "xlpy.xlam") as z:
+        vba = z.read("xl/vbaProject.bin")
+    path = tmp_path / "khoi.xlsm"
+    add_excel_content(SAMPLE, path, xlsm=True, vba=vba)
+    before = parts(path)
+    assert actions.run("compute", path).ok and actions.run("check", path).ok
+    assert_only_owned_changed(before, path)
+    after = parts(path)
+    assert after["xl/vbaProject.bin"] == vba
+    assert "macroEnabled" in after["[Content_Types].xml"].decode()
+
+
+def test_styles_are_appended_once(excel_book):
+    path, _ = excel_book
+    actions.run("compute", path)
+    once = parts(path)["xl/styles.xml"]
+    actions.run("compute", path)
+    actions.run("compute", path)
+    assert parts(path)["xl/styles.xml"] == once
+
+
+def test_errors_leave_the_file_byte_identical(excel_book):
+    from conftest import edit_cells
+
+    path, _ = excel_book
+    edit_cells_raw(path, "Tự chấm", "D3", "<is><t>mười</t></is>", inline=True)
+    before = path.read_bytes()
+    r = actions.run("compute", path)
+    assert not r.ok and path.read_bytes() == before
+    assert any(p.cell == "D3" for p in r.problems.errors)
+
+
+def edit_cells_raw(path: Path, sheet: str, ref: str, inner: str, inline: bool = False) -> None:
+    """Replace one cell's content in the sheet XML (as another program would), keeping everything else."""
+    files = parts(path)
+    from excel_content import _sheet_part
+
+    part = _sheet_part(files, sheet)
+    xml = files[part].decode()
+    m = re.search(rf'<c r="{ref}"([^>]*?)(?:/>|>(.*?)</c>)', xml, re.S)
+    attrs = re.sub(r'\st="[^"]*"', "", m.group(1))
+    t = ' t="inlineStr"' if inline else ""
+    files[part] = xml.replace(m.group(0), f'<c r="{ref}"{attrs}{t}>{inner}</c>').encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, d in files.items():
+            z.writestr(n, d)
+
+
+# ---- safety of the write ----------------------------------------------------------------
+
+
+def test_permissions_are_kept_and_new_files_get_the_users_normal_ones(tmp_path):
+    path = tmp_path / "khoi.xlsx"
+    shutil.copy(SAMPLE, path)
+    os.chmod(path, 0o664)
+    assert actions.run("compute", path).ok
+    assert path.stat().st_mode & 0o777 == 0o664
+    assert backup_path(path).stat().st_mode & 0o777 == 0o664
+    old = os.umask(0o022)
+    try:
+        r = actions.run("report", path, format="html", out=tmp_path / "bc")
+    finally:
+        os.umask(old)
+    assert r.ok and all(Path(f).stat().st_mode & 0o777 == 0o644 for f in r.files)
+
+
+def test_a_read_only_workbook_is_not_written(tmp_path):
+    path = tmp_path / "khoi.xlsx"
+    shutil.copy(SAMPLE, path)
+    os.chmod(path, 0o444)
+    before = path.read_bytes()
+    r = actions.run("compute", path)
+    if os.geteuid() == 0:  # root may write anything: the read-only attribute is still respected
+        assert not r.ok
+    assert not r.ok and "chỉ được đọc" in r.message and path.read_bytes() == before
+
+
+def test_a_workbook_open_in_excel_is_not_written(tmp_path):
+    path = tmp_path / "khoi.xlsx"
+    shutil.copy(SAMPLE, path)
+    (tmp_path / "~$khoi.xlsx").write_bytes(b"\x0bNguyen Van An")
+    before = path.read_bytes()
+    r = actions.run("compute", path)
+    assert not r.ok and "đang mở trong Excel" in r.message and path.read_bytes() == before
+    assert [p.code for p in r.problems] == ["book_open_elsewhere"]
+
+
+def test_writes_go_through_a_symbolic_link(tmp_path):
+    real = tmp_path / "that" / "khoi.xlsx"
+    real.parent.mkdir()
+    shutil.copy(SAMPLE, real)
+    link = tmp_path / "khoi-link.xlsx"
+    link.symlink_to(real)
+    assert actions.run("compute", link).ok
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert "Kết quả" in parts(real)["xl/workbook.xml"].decode()
+
+
+def test_leftovers_of_an_interrupted_write_are_cleaned(tmp_path):
+    path = tmp_path / "khoi.xlsx"
+    shutil.copy(SAMPLE, path)
+    leftover = tmp_path / ".~xlpy-khoi-abc123.tmp"
+    leftover.write_bytes(b"PK\x03\x04 half")
+    assert actions.run("compute", path).ok
+    assert not leftover.exists()
+
+
+def test_a_save_by_another_program_during_a_compute_is_never_lost(tmp_path, monkeypatch):
+    """Excel (or a colleague) saves while xlpy computes: xlpy writes nothing and says so."""
+    from xlpy.book import surgery
+
+    path = tmp_path / "khoi.xlsx"
+    shutil.copy(SAMPLE, path)
+    theirs = add_excel_content(SAMPLE, tmp_path / "theirs.xlsx") and (tmp_path / "theirs.xlsx").read_bytes()
+    real_plan = surgery.plan
+
+    def slow_plan(pkg, outputs):
+        out = real_plan(pkg, outputs)
+        path.write_bytes(theirs)  # the other program's save lands between xlpy's read and write
+        return out
+
+    monkeypatch.setattr(surgery, "plan", slow_plan)
+    r = actions.run("compute", path)
+    assert not r.ok and "chương trình khác" in r.message
+    assert path.read_bytes() == theirs  # their save is kept whole
+
+
+@pytest.mark.slow
+def test_two_xlpy_actions_at_once_take_turns_and_both_results_stay(tmp_path):
+    path = tmp_path / "khoi.xlsx"
+    shutil.copy(SAMPLE, path)
+    cmds = [[sys.executable, "-P", "-m", "xlpy.cli", name, str(path)] for name in ("compute", "check")]
+    for _ in range(3):
+        procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in cmds]
+        outs = [p.communicate(timeout=120) for p in procs]
+        assert all(p.returncode == 0 for p in procs), outs
+        names = parts(path)["xl/workbook.xml"].decode()
+        assert "Kết quả" in names and "Tuân thủ" in names  # neither action's write was lost
+
+
+@pytest.mark.slow
+def test_a_kill_mid_write_loses_nothing(tmp_path):
+    """Kill compute at random moments: the workbook is always either the old file or the new one, whole."""
+    import time
+
+    from xlpy.book.package import open_package
+
+    path = tmp_path / "khoi.xlsx"
+    shutil.copy(SAMPLE, path)
+    original = path.read_bytes()
+    for delay in (0.15, 0.25, 0.35, 0.45, 0.6):
+        p = subprocess.Popen([sys.executable, "-P", "-m", "xlpy.cli", "compute", str(path)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.kill()
+        p.wait()
+        data = path.read_bytes()
+        pkg = open_package(path)  # readable: never half a file
+        assert data == original or "Kết quả" in [s.name for s in pkg.sheets]
+    assert actions.run("compute", path).ok
+    assert not [q for q in tmp_path.iterdir() if q.name.startswith(".~xlpy-")]  # leftovers cleaned
