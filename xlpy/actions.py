@@ -39,16 +39,35 @@ class Table:
     more: str = ""  # what to say about the rows not shown
 
 
-@dataclass
 class Result:
-    """What an action returns to its door."""
+    """What an action returns to its door.
 
-    ok: bool
-    message: str  # Vietnamese summary for the status bar / terminal
-    data: Any = None  # JSON-serialisable payload for --json and the API
-    problems: Problems = field(default_factory=Problems)
-    files: list[Path] = field(default_factory=list)  # files written
-    table: Table | None = None  # a summary table for the terminal
+    ``message``: the Vietnamese summary for the status bar or terminal; ``data``: the
+    JSON payload for ``--json`` and the API (an action may pass a function that builds
+    it, called on first use: a ribbon click does not pay for what nobody reads);
+    ``problems``; ``files`` written; ``table``: a summary for the terminal."""
+
+    def __init__(self, ok: bool, message: str, data: Any = None, problems: Problems | None = None,
+                 files: list[Path] | None = None, table: Table | None = None):
+        self.ok = ok
+        self.message = message
+        self._data = data
+        self.problems = problems if problems is not None else Problems()
+        self.files = files if files is not None else []
+        self.table = table
+
+    @property
+    def data(self) -> Any:
+        if callable(self._data):
+            self._data = self._data()
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data = value
+
+    def __repr__(self) -> str:
+        return f"Result(ok={self.ok!r}, message={self.message!r})"
 
     def to_dict(self) -> dict:
         return {

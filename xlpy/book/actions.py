@@ -68,17 +68,21 @@ def summary(result: Any) -> str:
     return msg
 
 
+SCREEN = 25  # rows of a summary the terminal shows
+
+
 def ranked_table(result: Any) -> Table:
-    """The ranked list for the terminal (the CLI shows a screenful)."""
+    """The top of the ranked list for the terminal; the whole list is in the sheet."""
     from ..core.explain import TieNotes
 
     s = result.block.settings
     notes = TieNotes.of(result)
     title = "Kết quả" + (f" – {s.block_name}" if s.block_name else "") + (f" – {s.period} {s.year}" if s.year else "")
+    units = result.units
     rows = [[str(u.rank), u.place, u.code, u.name, f"{u.total:.{s.decimals}f}".replace(".", ","), u.klass,
-             notes.unit(u.code)] for u in result.units]
-    return Table(title, ["Hạng", "Xếp thứ", "Mã", "Đơn vị", "Tổng điểm", "Xếp loại", "Ghi chú"], rows,
-                 more=f"đủ {len(rows)} đơn vị ở trang “{S.RESULTS}”")
+             notes.unit(u.code)] for u in units[:SCREEN]]
+    more = f"… và {len(units) - SCREEN} đơn vị nữa, đủ ở trang “{S.RESULTS}”." if len(units) > SCREEN else ""
+    return Table(title, ["Hạng", "Xếp thứ", "Mã", "Đơn vị", "Tổng điểm", "Xếp loại", "Ghi chú"], rows, more=more)
 
 
 def _scored(book: Book, what: str):
@@ -114,7 +118,7 @@ def compute_action(book: Book) -> Result:
     r = rnd.result
     book.replace_outputs([results_sheet(r), differences_sheet(r), problems_sheet(rnd.problems)])
     clear_error_workbook(book)
-    return Result(True, summary(r), data=r.to_dict(), problems=rnd.problems, table=ranked_table(r),
+    return Result(True, summary(r), data=r.to_dict, problems=rnd.problems, table=ranked_table(r),
                   files=[book.path] if isinstance(book, FileBook) else [])
 
 
@@ -128,7 +132,10 @@ def rank_action(book: Book) -> Result:
     book.replace_outputs([ranking_sheet(r)])
     clear_error_workbook(book)
     keys = ("code", "name", "total", "rank", "place", "class", "tie")
-    data = {"units": [{k: u[k] for k in keys} for u in r.to_dict()["units"]], "ties": r.ties}
+
+    def data() -> dict:
+        return {"units": [{k: u[k] for k in keys} for u in r.to_dict()["units"]], "ties": r.ties}
+
     return Result(True, summary(r), data=data, problems=rnd.problems, table=ranked_table(r),
                   files=[book.path] if isinstance(book, FileBook) else [])
 

@@ -411,6 +411,8 @@ class _ZipWriter:
                     info.flag_bits, payload, info.external_attr)
 
     def add(self, name: str, data: bytes, level: int = 6) -> None:
+        if len(data) > 1_000_000:
+            level = min(level, 1)  # a large sheet xlpy writes: fast deflate (the file grows a little)
         comp = zlib.compressobj(level, zlib.DEFLATED, -15)
         payload = comp.compress(data) + comp.flush()
         self._entry(name, zipfile.ZIP_DEFLATED, zlib.crc32(data), len(payload), len(data), self.dostime, self.dosdate, 0, payload)

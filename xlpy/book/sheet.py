@@ -155,6 +155,19 @@ class Written:
     chart_rows: tuple[int, int] | None = None  # first and last data row (1-based) the chart covers
 
 
+def _cell_slow(ref: str, v: Any, s: int, x_date: int, formatted: bool, date1904: bool) -> str:
+    """Any other value: bool, date, numpy scalar, list… (after :func:`_plain`)."""
+    if v is None or v == "":
+        return f'<c r="{ref}" s="{s}"/>'
+    if isinstance(v, bool):
+        return f'<c r="{ref}" s="{s}" t="b"><v>{int(v)}</v></c>'
+    if isinstance(v, (int, float)):
+        return f'<c r="{ref}" s="{s}"><v>{float(v)!r}</v></c>'
+    if isinstance(v, (dt.date, dt.datetime)):
+        return f'<c r="{ref}" s="{s if formatted else x_date}"><v>{serial(v, date1904)!r}</v></c>'
+    return f'<c r="{ref}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{text_xml(str(v))}</t></is></c>'
+
+
 def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = False,
                   table_rid: str | None = None, drawing_rid: str | None = None) -> Written:
     ncols = out.ncols
@@ -177,27 +190,34 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
     )
     ap(f'<row r="{hr}">{head_cells}</row>')
     r = hr
+    # the hot loop of every compute: strings per column prepared once, a fast path by exact type
+    c_open = [f'<c r="{L}' for L in letters]
+    c_empty = [f'" s="{x}"/>' for x in x_body]
+    c_num = [f'" s="{x}"><v>' for x in x_body]
+    c_str = [f'" s="{x}" t="inlineStr"><is><t xml:space="preserve">' for x in x_body]
+    inf = float("inf")
     for data in out.rows:
         r += 1
-        cells = []
+        rs = str(r)
+        ap(f'<row r="{rs}">')
+        n = len(data)
         for j in range(ncols):
-            v = _plain(data[j]) if j < len(data) else None
-            ref = f"{letters[j]}{r}"
-            s = x_body[j]
-            if v is None or v == "":
-                cells.append(f'<c r="{ref}" s="{s}"/>')
-            elif isinstance(v, str):
-                cells.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{text_xml(v)}</t></is></c>')
-            elif isinstance(v, bool):
-                cells.append(f'<c r="{ref}" s="{s}" t="b"><v>{int(v)}</v></c>')
-            elif isinstance(v, (int, float)):
-                cells.append(f'<c r="{ref}" s="{s}"><v>{v!r}</v></c>' if isinstance(v, float) else f'<c r="{ref}" s="{s}"><v>{v}</v></c>')
-            elif isinstance(v, (dt.date, dt.datetime)):
-                sd = s if j in out.formats else x_date
-                cells.append(f'<c r="{ref}" s="{sd}"><v>{serial(v, date1904)!r}</v></c>')
+            v = data[j] if j < n else None
+            t = type(v)
+            if t is float:
+                if v != v or v == inf or v == -inf:
+                    ap(c_open[j] + rs + c_empty[j])
+                else:
+                    ap(c_open[j] + rs + c_num[j] + repr(v) + "</v></c>")
+            elif t is str:
+                ap(c_open[j] + rs + (c_str[j] + text_xml(v) + "</t></is></c>" if v else c_empty[j]))
+            elif v is None:
+                ap(c_open[j] + rs + c_empty[j])
+            elif t is int:
+                ap(c_open[j] + rs + c_num[j] + str(v) + "</v></c>")
             else:
-                cells.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{text_xml(str(v))}</t></is></c>')
-        ap(f'<row r="{r}">{"".join(cells)}</row>')
+                ap(_cell_slow(f"{letters[j]}{rs}", _plain(v), x_body[j], x_date, j in out.formats, date1904))
+        ap("</row>")
     if not out.rows:  # a table needs one data row; keep the body styled
         r += 1
         ap(f'<row r="{r}">' + "".join(f'<c r="{letters[j]}{r}" s="{x_body[j]}"/>' for j in range(ncols)) + "</row>")

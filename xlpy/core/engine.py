@@ -410,14 +410,15 @@ def stage_differences(result: BlockResult) -> list[dict]:
         lo = np.where(present, stack, np.inf).min(axis=0)
     differ = (present.sum(axis=0) >= 2) & (hi != lo)
     mask = differ | present[2]
-    rows = []
+    ii, jj = np.nonzero(mask)
     ucodes, ccodes = b.unit_codes, b.criterion_codes
-    final = result.point_matrix
-    for i, j in zip(*np.nonzero(mask)):
-        s_, k_, o_, f_ = sp[Stage.SELF][i, j], sp[Stage.BLOCK][i, j], sp[Stage.OFFICE][i, j], final[i, j]
-        change = np.nan if (np.isnan(s_) or np.isnan(f_)) else float(excel_round(np.array([f_ - s_]), 6)[0])
-        rows.append({"unit": ucodes[i], "criterion": ccodes[j], "self": s_, "block": k_, "office": o_, "final": f_, "change": change})
-    return rows
+    s_, k_, o_ = (sp[st][ii, jj].tolist() for st in STAGES)
+    f_ = result.point_matrix[ii, jj]
+    with np.errstate(invalid="ignore"):
+        change = excel_round(f_ - sp[Stage.SELF][ii, jj], 6).tolist()
+    f_ = f_.tolist()
+    return [{"unit": ucodes[i], "criterion": ccodes[j], "self": a, "block": bb, "office": c, "final": f, "change": d}
+            for i, j, a, bb, c, f, d in zip(ii.tolist(), jj.tolist(), s_, k_, o_, f_, change)]
 
 
 def _num(v):

@@ -164,11 +164,16 @@ class Setting:
 # cells
 
 
+_LETTERS: list[str] = []
+
+
 def cell_ref(row: int, col: int) -> str:
     """Excel address from 0-based grid indices."""
-    from ..book.sheet import col_letter
+    if col >= len(_LETTERS):
+        from ..book.sheet import col_letter
 
-    return f"{col_letter(col + 1)}{row + 1}"
+        _LETTERS.extend(col_letter(j + 1) for j in range(len(_LETTERS), col + 1))
+    return _LETTERS[col] + str(row + 1)
 
 
 def is_blank(v: Any) -> bool:
