@@ -1,24 +1,41 @@
-"""xlpy benchmarks — one command, generated data, printed figures.
+"""xlpy benchmarks — one command, generated data, ratios against a plain floor.
 
-    python benchmarks/run.py            # all figures
-    python benchmarks/run.py --quick    # fewer repeats
+    python benchmarks/run.py                  # everything (about 10 minutes on 2 cores)
+    python benchmarks/run.py --quick          # 15 / 100 / 1,000 units, check at 1,000 / 10,000
+    python benchmarks/run.py --only compute   # one part: compute, check, udf, click
+    python benchmarks/run.py --dir /tmp/b     # keep the generated workbooks (reused next time)
 
-Figures (median of N runs, wall time, this machine):
+What is measured, all on generated data (benchmarks/data.py), wall time on this machine:
 
-1. one block of 15 units × 30 criteria: engine only, in-process;
-2. the same block end to end on a workbook: read, compute, write back (atomic, with backup);
-3. a province: 2,000 blocks × 15 units × 30 criteria (half the blocks with an injected tie,
-   item scores in half points so totals meet half-boundaries) scored, ranked and classified
-   in-process — the vectorised core alone and with per-block result tables;
-4. the whole CLI on a sample workbook (`xlpy compute`), interpreter start-up included,
-   next to a bare `python -c "import xlpy.cli"` for the start-up share.
+1. **compute vs floor.** ``xlpy compute BOOK`` as a whole process (interpreter start-up,
+   imports, read, compute, surgical write with backup, terminal summary) against the floor
+   (benchmarks/floor.py: python-calamine → numpy → xlsxwriter, no validation, a new file)
+   on the same workbook of 15, 100, 1,000 and 10,000 units × 30 criteria.  Runs alternate
+   (floor, xlpy, floor, …) on a fresh copy each time; the figures are medians and the
+   ratio is median / median.  Targets (issue 14): 15 units ≤ 0.40 s and ≤ 1.0×; 1,000
+   units ≤ 1.2×; 10,000 units ≤ 1.5×.
+2. **check.** ``xlpy check BOOK`` as a whole process on 1,000 / 10,000 / 50,000 people with
+   0.8 × as many history rows (40,000 at 50,000), every proposal kind, votes and caps on;
+   the cost per person shows whether it grows linearly.  Target: 50,000 under 30 s.
+3. **worksheet functions.** Each of the five UDFs called as Excel calls it (whole table,
+   plain lists) over 1,000 rows — TDKT_SCORE over 1,000 units × 50 criteria — after one
+   warm-up call, median of 7.  Target: each under 50 ms.
+4. **ribbon click.** benchmarks/click.py: a new Python per click against the add-in's
+   warm server.
 
-Targets (issue 2): 2. under 1 s; 3. under 2 s on 2 cores.
+Bytecode: pip compiles an installed wheel's modules; a development install run with
+PYTHONDONTWRITEBYTECODE would recompile every module on every start.  The benchmark
+compiles xlpy's modules once and runs the child processes with bytecode allowed, so
+the figures are those of an installed xlpy.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
+import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -27,137 +44,170 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from xlpy.book.io import FileBook  # noqa: E402
-from xlpy.book.template import build_workbook  # noqa: E402
-from xlpy.core.engine import compute, score_arrays, score_many  # noqa: E402
-from xlpy.core.model import Block, Criterion, Kind, Settings, Stage, Unit  # noqa: E402
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONIOENCODING": "utf-8"}
 
 
-def criteria(n: int = 30) -> tuple[Criterion, ...]:
-    kinds = [Kind.POINTS] * 24 + [Kind.RATIO, Kind.RATIO, Kind.TARGET, Kind.COUNT, Kind.BONUS, Kind.DEDUCTION]
-    out = []
-    for j in range(n):
-        k = kinds[j % len(kinds)]
-        out.append(
-            Criterion(
-                code=f"C{j + 1:02d}",
-                name=f"Tiêu chí {j + 1}",
-                kind=k,
-                max_points=10.0 if k is not Kind.DEDUCTION else 5.0,
-                weight=1.0 + (j % 3) * 0.5,
-                target=100.0 if k in (Kind.RATIO, Kind.TARGET) else None,
-                per_event=0.5 if k is Kind.COUNT else None,
-            )
-        )
-    return tuple(out)
+def xlpy_command() -> list[str]:
+    """What an officer types: the installed ``xlpy`` script beside this Python."""
+    script = Path(sys.executable).parent / ("xlpy.exe" if os.name == "nt" else "xlpy")
+    return [str(script)] if script.exists() else [sys.executable, "-P", "-m", "xlpy.cli"]
 
 
-def make_block(rng: np.random.Generator, crit: tuple[Criterion, ...], units: int = 15, tie: bool = False, b: int = 0) -> Block:
-    codes = [c.code for c in crit]
-    vals = np.empty((units, len(crit)))
-    for j, c in enumerate(crit):
-        if c.kind in (Kind.RATIO, Kind.TARGET):
-            vals[:, j] = rng.integers(60, 140, units)
-        elif c.kind is Kind.COUNT:
-            vals[:, j] = rng.integers(0, 25, units)
-        else:
-            vals[:, j] = rng.integers(0, int(c.max_points) * 2 + 1, units) / 2  # half points
-    ucodes = [f"B{b}U{i:02d}" for i in range(units)]
-    self_ = pd.DataFrame(vals, index=ucodes, columns=codes)
-    block = self_.copy()
-    block.iloc[::3, :5] = np.maximum(block.iloc[::3, :5] - 0.5, 0)
-    if tie:  # units 1 and 2 end equal at every stage: a tie the chain (C01) cannot break
-        self_.iloc[2] = self_.iloc[1]
-        block.iloc[2] = block.iloc[1]
-    return Block(
-        Settings(block_name=f"Khối {b}", tie_break=("C01",)),
-        tuple(Unit(u, f"Đơn vị {u}", women_share=rng.random()) for u in ucodes),
-        crit,
-        stages={Stage.SELF: self_, Stage.BLOCK: block},
-    )
+def compile_xlpy() -> None:
+    for loc in importlib.util.find_spec("xlpy").submodule_search_locations:
+        compileall.compile_dir(loc, quiet=1, force=False)
 
 
-def timeit(fn, repeat: int) -> tuple[float, object]:
-    fn()  # warm-up
-    times = []
-    out = None
-    for _ in range(repeat):
+def wall(cmd: list[str], cwd: Path) -> float:
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True)
+    secs = time.perf_counter() - t0
+    if p.returncode != 0:
+        sys.exit(f"{' '.join(map(str, cmd))} failed ({p.returncode}):\n{p.stdout.decode()}\n{p.stderr.decode()}")
+    return secs
+
+
+def generated(folder: Path, name: str, make) -> Path:
+    path = folder / name
+    if not path.exists():
         t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
+        make(path)
+        print(f"  (generated {name} in {time.perf_counter() - t0:.1f} s)", flush=True)
+    return path
 
 
-def block_workbook(path: Path, blk: Block) -> Path:
-    labels = {k: v for k, v in {
-        Kind.POINTS: "Điểm", Kind.RATIO: "Tỷ lệ", Kind.TARGET: "Chỉ tiêu", Kind.COUNT: "Số lần",
-        Kind.BONUS: "Điểm thưởng", Kind.DEDUCTION: "Điểm trừ",
-    }.items()}
-    crit = [
-        {"code": c.code, "name": c.name, "kind": labels[c.kind], "max_points": c.max_points, "weight": c.weight,
-         "target": c.target, "per_event": c.per_event}
-        for c in blk.criteria
-    ]
-    units = [{"code": u.code, "name": u.name, "women_share": round(u.women_share * 100, 1)} for u in blk.units]
-    stages = {
-        key: {u: {c: float(v) for c, v in row.items()} for u, row in blk.stages[st].iterrows()}
-        for key, st in (("self", Stage.SELF), ("block", Stage.BLOCK))
+def bench_compute(folder: Path, sizes: list[int], repeat: int) -> list[str]:
+    from data import block_workbook
+
+    lines = [f"compute vs floor (whole process, median of {repeat}; 30 criteria, 3 stages)",
+             f"  {'units':>7}  {'floor':>9}  {'xlpy compute':>13}  {'ratio':>6}  target"]
+    targets = {15: 1.0, 1_000: 1.2, 10_000: 1.5}
+    xlpy = xlpy_command()
+    for n in sizes:
+        book = generated(folder, f"khoi-{n}.xlsx", lambda p, n=n: block_workbook(p, n))
+        work = folder / f"run-{n}"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+        reps = repeat if n < 10_000 else max(3, repeat // 2)
+        fl, xl = [], []
+        wall(xlpy + ["compute", str(shutil.copy(book, work / "warm.xlsx"))], work)  # the OS file cache, once
+        for i in range(reps):
+            fl.append(wall([sys.executable, str(HERE / "floor.py"), str(book), str(work / f"floor-{i}.xlsx")], work))
+            copy = shutil.copy(book, work / f"book-{i}.xlsx")
+            xl.append(wall(xlpy + ["compute", str(copy)], work))
+        f, x = statistics.median(fl), statistics.median(xl)
+        target = f"≤ {targets[n]:.1f}×" if n in targets else ""
+        if n == 15:
+            target += " and ≤ 0.40 s"
+        lines.append(f"  {n:>7,}  {f * 1000:7.0f} ms  {x * 1000:10.0f} ms  {x / f:5.2f}×  {target}")
+        shutil.rmtree(work, ignore_errors=True)
+    return lines
+
+
+def bench_check(folder: Path, sizes: list[int], repeat: int) -> list[str]:
+    from data import rules_workbook
+
+    lines = ["xlpy check (whole process; history rows = 0.8 × people)",
+             f"  {'people':>7}  {'history':>8}  {'time':>8}  {'per person':>10}"]
+    xlpy = xlpy_command()
+    first = None
+    for n in sizes:
+        book = generated(folder, f"khen-{n}.xlsx", lambda p, n=n: rules_workbook(p, n))
+        work = folder / f"check-{n}"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir()
+        reps = repeat if n <= 1_000 else (3 if n <= 10_000 else 1)
+        times = [wall(xlpy + ["check", str(shutil.copy(book, work / f"b{i}.xlsx"))], work) for i in range(reps)]
+        t = statistics.median(times)
+        per = t / n * 1000
+        first = first or per
+        lines.append(f"  {n:>7,}  {int(n * 0.8):>8,}  {t:6.2f} s  {per:7.3f} ms  (×{per / first:.2f} of the first)")
+        shutil.rmtree(work, ignore_errors=True)
+    lines.append("  target: 50,000 people under 30 s, cost per person flat from 1,000")
+    return lines
+
+
+def bench_udfs(repeat: int = 7) -> list[str]:
+    from xlpy.excel import udfs
+
+    rnd = random.Random(7)
+    n, m = 1_000, 50
+    codes = [f"C{j + 1:02d}" for j in range(m)]
+    criteria = [["Mã", "Nhóm", "Tên tiêu chí", "Loại", "Điểm tối đa", "Trọng số"]] + [
+        [c, None, f"Tiêu chí {j + 1}", "Điểm", 10.0, 1.0 + (j % 3) * 0.5] for j, c in enumerate(codes)]
+    points = [codes] + [[rnd.randint(0, 20) / 2 for _ in codes] for _ in range(n)]
+    totals = [["Tổng điểm"]] + [[float(rnd.randint(600, 1000) / 10)] for _ in range(n)]
+    tiebreak = [["Tiêu chí 1", "Tỷ lệ nữ"]] + [[rnd.randint(0, 10) / 2, rnd.random()] for _ in range(n)]
+    blocks = [[f"Khối {i % 20}"] for i in range(n)]
+    base = [["Số người"]] + [[float(rnd.randint(1, 400))] for _ in range(n)]
+    pct = [["Tỷ lệ"]] + [[15.0] for _ in range(n)]
+    facts = [["Xếp loại", "Số thành viên", "Hoàn thành nhiệm vụ", "LĐTT", "CSTĐCS", "Bị kỷ luật"]]
+    for _ in range(n):
+        mem = float(rnd.randint(5, 60))
+        facts.append([rnd.choice(["Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ"]), mem, mem,
+                      float(rnd.randint(0, int(mem))), float(rnd.randint(0, 3)), 0.0])
+    calls = {
+        "TDKT_SCORE (1,000 units × 50 criteria)": lambda: udfs.TDKT_SCORE(points, criteria, 2, True),
+        "TDKT_RANK (1,000 totals, 2 tie-break columns, 20 blocks)": lambda: udfs.TDKT_RANK(totals, "Đồng hạng", tiebreak, [["Khối"]] + blocks),
+        "TDKT_CLASS (1,000 totals)": lambda: udfs.TDKT_CLASS(totals, 100),
+        "TDKT_QUOTA (1,000 rows)": lambda: udfs.TDKT_QUOTA(base, pct),
+        "TDKT_ELIGIBLE (1,000 collectives, TTLĐXS)": lambda: udfs.TDKT_ELIGIBLE("Tập thể lao động xuất sắc", facts, 2025),
     }
-    return build_workbook(path, settings={"Tên khối": "Khối đo tốc độ", "Thứ tự phá hòa": "C01"}, units=units, criteria=crit, stages=stages)
+    width = max(map(len, calls))
+    lines = [f"worksheet functions (in-process, after one warm-up call, median of {repeat}; target < 50 ms each)"]
+    for name, call in calls.items():
+        out = call()
+        if len(out) < n or (len(out[0]) == 1 and str(out[0][0]).startswith("#")):
+            sys.exit(f"{name} did not compute: {out[:2]}")
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - t0)
+        lines.append(f"  {name:<{width}}  {statistics.median(times) * 1000:6.1f} ms")
+    return lines
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="fewer repeats")
-    args = ap.parse_args()
-    rep = 3 if args.quick else 7
-    rng = np.random.default_rng(20251215)
-    crit = criteria()
-    rows = []
+def bench_click(repeat: int) -> list[str]:
+    p = subprocess.run([sys.executable, "-P", str(HERE / "click.py"), "--repeat", str(repeat)], env=ENV, capture_output=True,
+                       text=True, encoding="utf-8")
+    if p.returncode:
+        sys.exit(p.stderr)
+    return p.stdout.rstrip().splitlines()
 
-    one = make_block(rng, crit, tie=True)
-    t, res = timeit(lambda: compute(one), rep * 5)
-    rows.append(("1 block 15×30, engine (in-process)", t, f"leader {res.table.index[0]} {res.table['total'].iloc[0]}"))
 
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    ap.add_argument("--only", choices=("compute", "check", "udf", "click"), action="append")
+    ap.add_argument("--dir", type=Path, help="keep generated workbooks here")
+    ap.add_argument("--repeat", type=int, help="runs per figure (default 9; 5 with --quick)")
+    a = ap.parse_args(argv)
+    parts = a.only or ["compute", "check", "udf", "click"]
+    repeat = a.repeat or (5 if a.quick else 9)
+    compile_xlpy()
+    import numpy
+
+    from xlpy import __version__
+
+    print(f"xlpy {__version__} benchmarks — python {sys.version.split()[0]}, numpy {numpy.__version__}, "
+          f"{os.cpu_count()} cores", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        wb = block_workbook(Path(tmp) / "khoi.xlsx", one)
-
-        def end_to_end():
-            from xlpy.book.actions import compute_action
-
-            r = compute_action(FileBook(wb))
-            assert r.ok, r.message
-            return r
-
-        t, _ = timeit(end_to_end, rep)
-        rows.append(("1 block 15×30, read + compute + write back", t, "target < 1 s"))
-
-        province = [make_block(rng, crit, tie=(b % 2 == 0), b=b) for b in range(2000)]
-        t, bt = timeit(lambda: score_arrays(province), rep)
-        n_ties = len(bt.ties)
-        rows.append(("2,000 blocks × 15 × 30, scored + ranked (vectorised core)", t, f"{len(bt.total):,} units, {n_ties} tied groups; target < 2 s"))
-        t, results = timeit(lambda: score_many(province), max(1, rep // 2))
-        rows.append(("2,000 blocks × 15 × 30, with per-block result tables", t, f"{len(results)} BlockResult"))
-
-        sample = Path(tmp) / "sample.xlsx"
-        shutil.copy(ROOT / "samples" / "so-nganh-100.xlsx", sample)
-        cli = [sys.executable, "-m", "xlpy.cli", "compute", str(sample)]
-        t, _ = timeit(lambda: subprocess.run(cli, check=True, capture_output=True, cwd=ROOT), rep)
-        rows.append(("CLI `xlpy compute` on samples/so-nganh-100.xlsx (process)", t, "interpreter start-up included"))
-        t, _ = timeit(lambda: subprocess.run([sys.executable, "-c", "import xlpy.cli"], check=True, cwd=ROOT), rep)
-        rows.append(("  of which: python start + import xlpy.cli", t, ""))
-
-    print(f"xlpy benchmarks — python {sys.version.split()[0]}, numpy {np.__version__}, pandas {pd.__version__}")
-    width = max(len(r[0]) for r in rows)
-    for name, secs, note in rows:
-        print(f"{name:<{width}}  {secs * 1000:9.1f} ms  {note}")
+        folder = a.dir or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        runs = {
+            "compute": lambda: bench_compute(folder, [15, 100, 1_000] if a.quick else [15, 100, 1_000, 10_000], repeat),
+            "check": lambda: bench_check(folder, [1_000, 10_000] if a.quick else [1_000, 10_000, 50_000], repeat),
+            "udf": bench_udfs,
+            "click": lambda: bench_click(min(repeat, 5)),
+        }
+        for part in parts:
+            print("\n".join(runs[part]()) + "\n", flush=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -13,7 +13,6 @@ from docx import Document
 from docx.shared import Pt
 
 from xlpy import actions
-from xlpy.book.io import FileBook
 from xlpy import load_block
 from xlpy.core.engine import compute
 from xlpy.core.model import Block, Criterion, Kind, Settings, Stage, Unit

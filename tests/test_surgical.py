@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -120,7 +119,6 @@ def test_styles_are_appended_once(excel_book):
 
 
 def test_errors_leave_the_file_byte_identical(excel_book):
-    from conftest import edit_cells
 
     path, _ = excel_book
     edit_cells_raw(path, "Tự chấm", "D3", "<is><t>mười</t></is>", inline=True)

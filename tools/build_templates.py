@@ -592,7 +592,6 @@ def thong_bao_don_vi():
 def khong_du_dieu_kien():
     """The internal list of proposals that did not pass: for the block's officers, never signed or sent."""
     doc = new_document(landscape=True)
-    text_w = 297 - 40
     sec = doc.sections[0]
     for hdr in (sec.first_page_header, sec.header):
         p = hdr.paragraphs[0]

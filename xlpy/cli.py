@@ -11,7 +11,6 @@ has errors (or the action failed), 2 wrong usage.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
@@ -88,12 +87,17 @@ def _add_param(p: argparse.ArgumentParser, par: Param) -> None:
         p.add_argument(par.flag, dest=par.name, default=par.default, metavar=par.name.upper(), **kw)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser for every command, or only for ``command`` (the first word typed) when
+    it names one: a call then builds just what it parses."""
     root = _Parser(prog="xlpy", description=HELP)
     root.add_argument("--version", action="version", version=f"xlpy {__version__}", help="In phiên bản xlpy rồi thoát")
     subs = root.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh", parser_class=_Parser)
     groups: dict[str, Any] = {}
-    for a in actions():
+    specs = actions()
+    if any(a.name.split(" ")[0] == command for a in specs):
+        specs = [a for a in specs if a.name.split(" ")[0] == command]
+    for a in specs:
         parts = a.name.split(" ")
         target = subs
         if len(parts) == 2:
@@ -114,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _width(s: str) -> int:
+    if s.isascii():
+        return len(s)
     import unicodedata
 
     return sum(0 if unicodedata.combining(ch) else (2 if unicodedata.east_asian_width(ch) in "WF" else 1) for ch in s)
@@ -168,6 +174,8 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
 
 def emit(result: Any, as_json: bool) -> int:
     if as_json:
+        import json
+
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
         return 0 if result.ok else 1
     t = result.table
@@ -195,7 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
         except (AttributeError, ValueError):
             pass
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv[0] if argv else None)
     args = vars(parser.parse_args(argv))
     act: ActionSpec | None = args.pop("_action", None)
     if act is None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -90,19 +89,34 @@ def check_writable(path: Path, what: str = "sổ tính") -> None:
         )
 
 
+def _new_tmp(folder: Path, stem: str) -> Path:
+    """A new, empty, private file ``.~xlpy-<stem>-<random>.tmp`` in ``folder``."""
+    while True:
+        p = folder / f"{TMP_PREFIX}{stem}-{os.urandom(6).hex()}.tmp"
+        try:
+            os.close(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            return p
+        except FileExistsError:
+            continue
+
+
 def clean_leftovers(path: Path) -> list[Path]:
     """Remove temporary files an interrupted xlpy write left beside ``path``."""
     real = real_path(path)
+    head = f"{TMP_PREFIX}{real.stem}-"
     removed = []
     try:
-        for p in real.parent.glob(f"{TMP_PREFIX}{real.stem}-*.tmp"):
-            try:
-                p.unlink()
-                removed.append(p)
-            except OSError:
-                pass
+        with os.scandir(real.parent) as it:
+            names = [e.name for e in it if e.name.startswith(head) and e.name.endswith(".tmp")]
     except OSError:
-        pass
+        return removed
+    for name in names:
+        p = real.parent / name
+        try:
+            p.unlink()
+            removed.append(p)
+        except OSError:
+            pass
     return removed
 
 
@@ -125,9 +139,7 @@ def atomic_write(
     target.parent.mkdir(parents=True, exist_ok=True)
     existed = target.exists()
     mode = (target.stat().st_mode & 0o7777) if existed else default_mode()
-    fd, tmp_name = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{target.stem}-", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = _new_tmp(target.parent, target.stem)
     bak = None
     try:
         write(tmp)
@@ -163,8 +175,7 @@ def _check_unchanged(target: Path, expect: tuple[int, int, str], shown: str) -> 
 
 
 def _write_backup(target: Path, bak: Path, data: bytes | None, mode: int) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{target.stem}-", suffix=".tmp", dir=bak.parent)
-    os.close(fd)
+    tmp_name = str(_new_tmp(bak.parent, target.stem))
     try:
         if data is None:
             shutil.copyfile(target, tmp_name)
@@ -211,33 +222,72 @@ def state_dir() -> Path:
 class BookLock:
     """Serialises xlpy actions on one workbook (another xlpy process waits, then reads the
     new file).  The lock file lives in the user's state folder, keyed by the workbook's
-    real path, so nothing is added beside the officer's file."""
+    real path, so nothing is added beside the officer's file.  The operating system's
+    own file lock (``flock`` / ``LockFileEx`` through msvcrt) is released when the process
+    ends, however it ends, so a crashed action never leaves the workbook locked."""
 
     def __init__(self, path: str | os.PathLike, timeout: float = 120.0):
-        from filelock import FileLock
-
         key = hashlib.sha1(str(real_path(path)).encode("utf-8")).hexdigest()[:20]
         folder = state_dir() / "locks"
         folder.mkdir(parents=True, exist_ok=True)
         self.path = Path(path)
-        self._lock = FileLock(str(folder / f"{key}.lock"))
+        self.lock_file = folder / f"{key}.lock"
         self.timeout = timeout
         self.waited = 0.0
+        self._fd: int | None = None
 
     def __enter__(self) -> "BookLock":
-        from filelock import Timeout
-
         t0 = time.monotonic()
-        try:
-            self._lock.acquire(timeout=self.timeout)
-        except Timeout:
-            raise WriteRefused(
-                "book_busy",
-                f"Một thao tác xlpy khác đang chạy trên sổ tính “{self.path.name}” quá {int(self.timeout)} giây; "
-                "đợi thao tác đó xong rồi chạy lại.",
-            ) from None
+        fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+        delay = 0.01
+        while not _try_lock(fd):
+            if time.monotonic() - t0 >= self.timeout:
+                os.close(fd)
+                raise WriteRefused(
+                    "book_busy",
+                    f"Một thao tác xlpy khác đang chạy trên sổ tính “{self.path.name}” quá {int(self.timeout)} giây; "
+                    "đợi thao tác đó xong rồi chạy lại.",
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
+        self._fd = fd
         self.waited = time.monotonic() - t0
         return self
 
     def __exit__(self, *exc) -> None:
-        self._lock.release()
+        if self._fd is not None:
+            _unlock(self._fd)
+            os.close(self._fd)
+            self._fd = None
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        except OSError:
+            pass
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)

@@ -15,27 +15,12 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, Sequence, runtime_checkable
 
 from .package import BookFileError, Package, open_package
 from .sheet import OutputSheet
-
-EXCEL_ERRORS = frozenset(
-    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
-)
-
-
-@dataclass(frozen=True)
-class CellError:
-    """An Excel error value found in a cell (``#DIV/0!`` …)."""
-
-    code: str
-
-    def __str__(self) -> str:
-        return self.code
-
+from ..schema.base import EXCEL_ERRORS, CellError  # noqa: F401 - part of the book interface
 
 Grid = list[list[Any]]
 Merged = tuple[int, int, int, int]  # first row, first column, last row, last column (0-based, inclusive)

@@ -302,11 +302,15 @@ def open_package(path: str | os.PathLike) -> Package:
 # small XML helpers (string level: parts xlpy does not own are never re-serialised)
 
 
+_ATTR = re.compile(r'(?:^|\s)([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
 def _attr(tag: str, name: str) -> str:
-    m = re.search(r'(?:^|\s)' + re.escape(name) + r'\s*=\s*("([^"]*)"|\'([^\']*)\')', tag)
-    if not m:
-        return ""
-    return m.group(2) if m.group(2) is not None else m.group(3)
+    """The (still escaped) value of attribute ``name`` (qualified as written) in ``tag``."""
+    for m in _ATTR.finditer(tag):
+        if m.group(1) == name:
+            return m.group(2) if m.group(2) is not None else m.group(3)
+    return ""
 
 
 def _attr_ns_any(tag: str, local: str) -> str:

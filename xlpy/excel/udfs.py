@@ -24,181 +24,19 @@ changing a signature, rebuild the add-in (``xlpy build-addin``).
 
 from __future__ import annotations
 
-import math
 import unicodedata
-from typing import Any, Sequence
+from typing import Any
 
 import xlwings as xw
 
-from ..book.io import EXCEL_ERRORS, CellError
 from ..core.problems import Problems
+from ..schema.base import CellError
+from . import args as A
+from .args import UdfError
 
 CATEGORY = "Thi đua – Khen thưởng"
 
 __all__ = ["TDKT_SCORE", "TDKT_RANK", "TDKT_CLASS", "TDKT_QUOTA", "TDKT_ELIGIBLE", "UDF_NAMES", "UdfError"]
-
-
-class UdfError(ValueError):
-    """A bad argument; its message (Vietnamese) is shown in the cell after ``#VALUE!``.
-    ``problems`` holds the workbook reader's problems when the check was the reader's."""
-
-    code = "#VALUE!"
-    problems: Problems | None = None
-
-
-# ---------------------------------------------------------------------------
-# argument helpers
-
-
-def _cell(v: Any) -> Any:
-    """One input cell as a plain Python value: numbers as float, blanks as None,
-    Excel errors (from xlwings ``err_to_str`` or the ``formulas`` engine) as CellError."""
-    if v is None:
-        return None
-    tname = type(v).__name__
-    if tname == "XlError":  # formulas engine error value
-        return CellError(str(v))
-    if tname == "Token" and str(v) == "empty":  # formulas engine blank cell (a str subclass)
-        return None
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalar
-        try:
-            v = v.item()
-        except (TypeError, ValueError):
-            pass
-    if isinstance(v, str):
-        if v in EXCEL_ERRORS:
-            return CellError(v)
-        if v == "":
-            return None
-        return v  # as typed: the reader normalises it and warns about another Unicode form
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, (int, float)):
-        f = float(v)
-        return None if math.isnan(f) else f
-    return v
-
-
-def _grid(x: Any) -> list[list[Any]]:
-    """Any range argument (scalar, 1D, 2D list or numpy array) as a 2D list of clean values."""
-    if x is None:
-        return []
-    if hasattr(x, "tolist") and not isinstance(x, (str, bytes)):
-        x = x.tolist()
-    if not isinstance(x, (list, tuple)):
-        return [[_cell(x)]]
-    if not x:
-        return []
-    if not isinstance(x[0], (list, tuple)):
-        return [[_cell(v)] for v in x]
-    return [[_cell(v) for v in row] for row in x]
-
-
-def _missing(x: Any) -> bool:
-    g = _grid(x)
-    return not g or all(v is None for row in g for v in row)
-
-
-def _is_header_cell(v: Any) -> bool:
-    return isinstance(v, str) and not _numeric_text(v)
-
-
-def _numeric_text(s: str) -> bool:
-    try:
-        float(s.replace(",", "."))
-        return True
-    except ValueError:
-        return False
-
-
-def _column(x: Any, what: str) -> tuple[str | None, list[Any]]:
-    """A one-column range: (header or None, values)."""
-    g = _grid(x)
-    if not g:
-        raise UdfError(f"Đối số {what} đang trống. Chọn một cột số liệu.")
-    if any(len(r) != 1 for r in g):
-        if len(g) == 1:  # a row: take it as the column
-            g = [[v] for v in g[0]]
-        else:
-            raise UdfError(f"Đối số {what} phải là một cột (đang chọn {len(g[0])} cột).")
-    vals = [r[0] for r in g]
-    header = None
-    if vals and _is_header_cell(vals[0]):
-        header, vals = vals[0], vals[1:]
-    return header, vals
-
-
-def _numbers(vals: Sequence[Any], what: str, first_row: int) -> list[float | None]:
-    out: list[float | None] = []
-    for i, v in enumerate(vals):
-        if v is None:
-            out.append(None)
-        elif isinstance(v, CellError):
-            raise UdfError(f"{what}: dòng {first_row + i} đang có lỗi {v.code}. Sửa ô đó trước.")
-        elif isinstance(v, bool) or not isinstance(v, float):
-            raise UdfError(f"{what}: dòng {first_row + i} có “{v}” không phải số. Nhập số, không kèm chữ.")
-        else:
-            out.append(v)
-    return out
-
-
-def _scalar(x: Any, default: Any) -> Any:
-    g = _grid(x)
-    if not g or g[0][0] is None:
-        return default
-    if len(g) > 1 or len(g[0]) > 1:
-        raise UdfError("Đối số tùy chọn phải là một ô, không phải một vùng.")
-    return g[0][0]
-
-
-def _int_arg(x: Any, default: int, what: str, lo: int, hi: int) -> int:
-    v = _scalar(x, default)
-    if isinstance(v, str) and _numeric_text(v):
-        v = float(v.replace(",", "."))
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or float(v) != int(v) or not lo <= v <= hi:
-        raise UdfError(f"{what} phải là số nguyên từ {lo} đến {hi} (đang là “{v}”).")
-    return int(v)
-
-
-def _bool_arg(x: Any, default: bool) -> bool:
-    v = _scalar(x, default)
-    if isinstance(v, str):
-        return v.strip().casefold() in ("true", "có", "co", "1", "đúng", "x")
-    return bool(v)
-
-
-def _raise_problems(problems: Problems, what: str) -> None:
-    """The workbook path's first error, as the cell's text (its code kept for callers)."""
-    errs = problems.errors
-    if errs:
-        more = f" (và {len(errs) - 1} lỗi khác)" if len(errs) > 1 else ""
-        e = UdfError(f"{what}: {errs[0].message}{more}")
-        e.problems = problems
-        raise e
-
-
-def _error_cell(e: Exception) -> list[list[Any]]:
-    if isinstance(e, UdfError):
-        return [[f"{e.code} {e}"]]
-    return [[f"#VALUE! Lỗi trong xlpy ({type(e).__name__}: {e}). Báo cho người quản trị kèm tệp."]]
-
-
-def _out(header: Sequence[str] | None, rows: list[list[Any]]) -> list[list[Any]]:
-    out = [list(header)] if header is not None else []
-    out.extend(rows)
-    return out or [[None]]
-
-
-def _plain(v: Any) -> Any:
-    if v is None:
-        return None
-    if hasattr(v, "item"):
-        v = v.item()
-    if isinstance(v, float):
-        if math.isnan(v):
-            return None
-        return v
-    return v
 
 
 # ---------------------------------------------------------------------------
@@ -214,9 +52,9 @@ def _criteria(criteria: Any, bands: Any, problems: Problems) -> tuple[list, list
     from ..schema import core as S
     from ..schema.base import read_table
 
-    crit, groups, where = BB.criteria(read_table(_grid(criteria), S.CRITERIA_TABLE, problems), problems)
-    has_bands = not _missing(bands)
-    crit = BB.bands(read_table(_grid(bands), S.BAND_TABLE, problems) if has_bands else None, crit, problems, has_bands)
+    crit, groups, where = BB.criteria(read_table(A.grid(criteria), S.CRITERIA_TABLE, problems), problems)
+    has_bands = not A.missing(bands)
+    crit = BB.bands(read_table(A.grid(bands), S.BAND_TABLE, problems) if has_bands else None, crit, problems, has_bands)
     return crit, groups, where
 
 
@@ -231,12 +69,12 @@ def score_table(points: Any, criteria: Any, decimals: Any = 2, detail: Any = Fal
     from ..schema import core as S
     from ..schema.base import norm
 
-    d = _int_arg(decimals, 2, "Số chữ số thập phân", 0, 9)
-    want_detail = _bool_arg(detail, False)
+    d = A.int_arg(decimals, 2, "Số chữ số thập phân", 0, 9)
+    want_detail = A.bool_arg(detail, False)
     problems = Problems()
     crit, groups, where = _criteria(criteria, bands, problems)
-    _raise_problems(problems, "Bảng tiêu chí")
-    g = _grid(points)
+    A.raise_problems(problems, "Bảng tiêu chí")
+    g = A.grid(points)
     if len(g) < 1:
         raise UdfError("Bảng điểm đang trống. Chọn cả dòng tiêu đề (mã tiêu chí) và các dòng số liệu.")
     width = max(len(r) for r in g)
@@ -246,32 +84,27 @@ def score_table(points: Any, criteria: Any, decimals: Any = 2, detail: Any = Fal
     units = [Unit(f"U{i}", f"dòng {i}") for i, _r in rows]
     keys = {norm(k.header) for k in S.STAGE_KEYS}  # the range's own key columns are ignored (units are its rows)
     head = [None if norm(h) in keys else h for h in g[0]]
-    grid = [head + [None] * (width - len(g[0])) + [S.STAGE_KEYS[0].header]]
-    grid += [list(r) + [None] * (width - len(r)) + [u.code] for (_i, r), u in zip(rows, units)]
-    entries = read_entries(grid, POINTS_SHEET, units, crit, problems)
-    _raise_problems(problems, POINTS_SHEET)
+    table = [head + [None] * (width - len(g[0])) + [S.STAGE_KEYS[0].header]]
+    table += [list(r) + [None] * (width - len(r)) + [u.code] for (_i, r), u in zip(rows, units)]
+    entries = read_entries(table, POINTS_SHEET, units, crit, problems)
+    A.raise_problems(problems, POINTS_SHEET)
     assert entries is not None
     if not units:
-        return _out(["Tổng điểm"], [[None] for _ in g[1:]])
+        return A.out(["Tổng điểm"], [[None] for _ in g[1:]])
     block = assemble_block(Settings(decimals=d), units, crit, groups, _default_classes(), {Stage.SELF: entries}, None, where,
                            problems)
-    _raise_problems(problems, POINTS_SHEET)
+    A.raise_problems(problems, POINTS_SHEET)
     assert block is not None
+    import numpy as np
+
     r = compute(block)
+    cols = [r.point_matrix, r.content[:, None], r.bonus[:, None], r.deduction[:, None]] if want_detail else []
+    scored = A.plain_rows(np.hstack(cols + [r.total[:, None]]))
+    blank = [None] * len(scored[0])
     by_row = {i: k for k, (i, _r) in enumerate(rows)}
-    out_rows: list[list[Any]] = []
-    m = len(crit)
-    for i in range(2, len(g) + 1):
-        k = by_row.get(i)
-        if k is None:
-            out_rows.append([None] * ((m + 4) if want_detail else 1))
-        elif want_detail:
-            out_rows.append([_plain(x) for x in r.point_matrix[k]]
-                            + [_plain(r.content[k]), _plain(r.bonus[k]), _plain(r.deduction[k]), _plain(r.total[k])])
-        else:
-            out_rows.append([_plain(r.total[k])])
+    out_rows = [scored[by_row[i]] if i in by_row else list(blank) for i in range(2, len(g) + 1)]
     head = ([c.code for c in crit] + ["Điểm nội dung", "Điểm thưởng", "Điểm trừ", "Tổng điểm"]) if want_detail else ["Tổng điểm"]
-    return _out(head, out_rows)
+    return A.out(head, out_rows)
 
 
 def _default_classes():
@@ -291,7 +124,7 @@ def TDKT_SCORE(points, criteria, decimals=2, detail=False, bands=None):
     try:
         return score_table(points, criteria, decimals, detail, bands)
     except Exception as e:  # noqa: BLE001 - a cell never shows a traceback
-        return _error_cell(e)
+        return A.error_cell(e)
 
 
 # ---------------------------------------------------------------------------
@@ -304,7 +137,7 @@ _COMP_WORDS = ("đồng hạng", "dong hang", "competition", "1, 1, 3", "1,1,3",
 def _rank_method(x: Any):
     from ..core.model import RankMethod
 
-    v = _scalar(x, "đồng hạng")
+    v = A.scalar(x, "đồng hạng")
     if isinstance(v, float):
         if v in (0.0, 1.0):
             return RankMethod.DENSE if v == 1.0 else RankMethod.COMPETITION
@@ -323,14 +156,14 @@ def rank_table(totals: Any, method: Any = None, tiebreak: Any = None, blocks: An
 
     from ..core.ranking import rank_blocks
 
-    header, vals = _column(totals, "totals")
+    header, vals = A.column(totals, "totals")
     first = 2 if header is not None else 1
-    nums = _numbers(vals, "Cột tổng điểm", first)
+    nums = A.numbers(vals, "Cột tổng điểm", first)
     n = len(nums)
     rm = _rank_method(method)
     keys: list[tuple[str, np.ndarray]] = []
-    if not _missing(tiebreak):
-        tg = _grid(tiebreak)
+    if not A.missing(tiebreak):
+        tg = A.grid(tiebreak)
         names = None
         if header is not None:
             names, tg = tg[0], tg[1:]
@@ -338,12 +171,12 @@ def rank_table(totals: Any, method: Any = None, tiebreak: Any = None, blocks: An
             raise UdfError(f"Vùng phá hòa có {len(tg)} dòng nhưng cột tổng điểm có {n} dòng. Chọn hai vùng cùng số dòng.")
         width = max((len(r) for r in tg), default=0)
         for j in range(width):
-            col = _numbers([r[j] if j < len(r) else None for r in tg], f"Vùng phá hòa, cột {j + 1}", first)
+            col = A.numbers([r[j] if j < len(r) else None for r in tg], f"Vùng phá hòa, cột {j + 1}", first)
             name = str(names[j]) if names and j < len(names) and names[j] is not None else f"phá hòa {j + 1}"
             keys.append((name, np.array([np.nan if c is None else c for c in col], dtype=float)))
     block_ids = np.zeros(n, dtype=int)
-    if not _missing(blocks):
-        bg = _grid(blocks)
+    if not A.missing(blocks):
+        bg = A.grid(blocks)
         if len(bg) == 1 and len(bg[0]) > 1:  # a row: take it as the column
             bg = [[v] for v in bg[0]]
         bvals = [r[0] for r in bg]
@@ -361,7 +194,7 @@ def rank_table(totals: Any, method: Any = None, tiebreak: Any = None, blocks: An
         outcome = rank_blocks(block_ids[idx], total, [(k, v[idx]) for k, v in keys], rm)
         for i, r in zip(idx, outcome.rank):
             ranks[i] = int(r)
-    return _out(["Hạng"] if header is not None else None, [[r] for r in ranks])
+    return A.out(["Hạng"] if header is not None else None, [[r] for r in ranks])
 
 
 @xw.func(category=CATEGORY)
@@ -374,7 +207,7 @@ def TDKT_RANK(totals, method="Đồng hạng", tiebreak=None, blocks=None):
     try:
         return rank_table(totals, method, tiebreak, blocks)
     except Exception as e:  # noqa: BLE001
-        return _error_cell(e)
+        return A.error_cell(e)
 
 
 # ---------------------------------------------------------------------------
@@ -391,20 +224,20 @@ def class_table(totals: Any, maximum: Any = 100, classes: Any = None) -> list[li
     from ..schema import core as S
     from ..schema.base import read_table
 
-    header, vals = _column(totals, "totals")
-    nums = _numbers(vals, "Cột tổng điểm", 2 if header is not None else 1)
-    mx = _scalar(maximum, 100.0)
+    header, vals = A.column(totals, "totals")
+    nums = A.numbers(vals, "Cột tổng điểm", 2 if header is not None else 1)
+    mx = A.scalar(maximum, 100.0)
     if isinstance(mx, bool) or not isinstance(mx, float) or mx <= 0:
         raise UdfError(f"Điểm tối đa phải là một số lớn hơn 0 (đang là “{mx}”).")
     bands = DEFAULT_CLASSES
-    if not _missing(classes):
+    if not A.missing(classes):
         problems = Problems()
-        bands = BB.classes(read_table(_grid(classes), S.CLASS_TABLE, problems), problems)
-        _raise_problems(problems, "Bảng xếp loại")
+        bands = BB.classes(read_table(A.grid(classes), S.CLASS_TABLE, problems), problems)
+        A.raise_problems(problems, "Bảng xếp loại")
     t = np.array([np.nan if v is None else v for v in nums], dtype=float)
     names = classify(t, mx, bands) if len(t) else []
     rows = [[None if v is None else str(nm)] for v, nm in zip(nums, names)]
-    return _out(["Xếp loại"] if header is not None else None, rows)
+    return A.out(["Xếp loại"] if header is not None else None, rows)
 
 
 @xw.func(category=CATEGORY)
@@ -416,7 +249,7 @@ def TDKT_CLASS(totals, maximum=100, classes=None):
     try:
         return class_table(totals, maximum, classes)
     except Exception as e:  # noqa: BLE001
-        return _error_cell(e)
+        return A.error_cell(e)
 
 
 # ---------------------------------------------------------------------------
@@ -436,13 +269,13 @@ def quota_table(base: Any, pct: Any, rounding: Any = None, count: Any = None) ->
     except ImportError as e:  # pragma: no cover - the rules package ships with xlpy
         raise UdfError(f"Thiếu phần quy định khen thưởng của xlpy ({e}). Cài lại xlpy.") from e
 
-    r = _scalar(rounding, "floor")
+    r = A.scalar(rounding, "floor")
     mode = _ROUNDING_WORDS.get(str(r).strip().casefold()) if isinstance(r, str) else None
     if mode is None:
         raise UdfError(f"Cách làm tròn “{r}” không hợp lệ. Dùng “xuống” (mặc định), “lên” hoặc “0,5”.")
-    bh, bases = _column(base, "base")
-    ph, pcts = _column(pct, "pct")
-    cnt = _scalar(count, None)
+    bh, bases = A.column(base, "base")
+    ph, pcts = A.column(pct, "pct")
+    cnt = A.scalar(count, None)
     if cnt is not None and (isinstance(cnt, bool) or not isinstance(cnt, float) or cnt < 0 or not cnt.is_integer()):
         raise UdfError(f"Số suất tối đa (count) phải là số nguyên không âm (đang là “{cnt}”).")
     n = max(len(bases), len(pcts))
@@ -461,7 +294,7 @@ def quota_table(base: Any, pct: Any, rounding: Any = None, count: Any = None) ->
         if isinstance(p, bool) or not isinstance(p, float) or not 0 <= p <= 100:
             raise UdfError(f"Dòng {first + i}: tỷ lệ “{p}” phải là phần trăm từ 0 đến 100 (nhập 15 cho 15 %).")
         rows.append([quota_cap(int(b), pct=p, count=None if cnt is None else int(cnt), rounding=mode)])
-    return _out(["Số tối đa"] if bh is not None else None, rows)
+    return A.out(["Số tối đa"] if bh is not None else None, rows)
 
 
 @xw.func(category=CATEGORY)
@@ -474,7 +307,7 @@ def TDKT_QUOTA(base, pct, rounding="xuống", count=None):
     try:
         return quota_table(base, pct, rounding, count)
     except Exception as e:  # noqa: BLE001
-        return _error_cell(e)
+        return A.error_cell(e)
 
 
 # ---------------------------------------------------------------------------
@@ -500,17 +333,17 @@ def eligible_table(title: Any, table: Any, year: Any = None) -> list[list[Any]]:
     import datetime as dt
 
     try:
-        from ..rules import eligible
+        from ..rules.engine import eligible_many
         from ..rules.titles import parse_grade, parse_initiative, parse_title
     except ImportError as e:  # pragma: no cover - the rules package ships with xlpy
         raise UdfError(f"Thiếu phần quy định khen thưởng của xlpy ({e}). Cài lại xlpy.") from e
 
-    t = _scalar(title, None)
+    t = A.scalar(title, None)
     code = parse_title(t) if t is not None else None
     if code is None:
         raise UdfError(f"Danh hiệu “{t or ''}” không rõ. Ví dụ: “Tập thể lao động xuất sắc”, “Chiến sĩ thi đua cơ sở”, “LĐTT”.")
-    y = _int_arg(year, dt.date.today().year, "năm xét", 2000, 2100)
-    g = _grid(table)
+    y = A.int_arg(year, dt.date.today().year, "năm xét", 2000, 2100)
+    g = A.grid(table)
     if len(g) < 2:
         raise UdfError("Bảng số liệu cần dòng tiêu đề và ít nhất một dòng (ví dụ: Xếp loại, Số thành viên, LĐTT, CSTĐCS).")
     cols: dict[str, int] = {}
@@ -520,11 +353,11 @@ def eligible_table(title: Any, table: Any, year: Any = None) -> list[list[Any]]:
             cols[key] = j
     if not cols:
         raise UdfError("Không nhận ra cột nào. Đặt tiêu đề cột như: " + ", ".join(sorted({k.title() for k in _FACT_HEADERS})[:8]) + "…")
-    rows: list[list[Any]] = []
+    facts_rows: list[dict[str, Any] | None] = []
     for i, r in enumerate(g[1:], start=2):
         vals = {k: (r[j] if j < len(r) else None) for k, j in cols.items()}
         if all(v is None for v in vals.values()):
-            rows.append([None, None])
+            facts_rows.append(None)
             continue
         facts: dict[str, Any] = {}
         for k, v in vals.items():
@@ -547,9 +380,10 @@ def eligible_table(title: Any, table: Any, year: Any = None) -> list[list[Any]]:
                     shown = f"{v:g}".replace(".", ",") if isinstance(v, float) else v
                     raise UdfError(f"Dòng {i}: “{g[0][cols[k]]}” phải là số nguyên không âm (đang là “{shown}”).")
                 facts[k] = int(v)
-        verdict = eligible(code, year=y, **facts)
-        rows.append([verdict.verdict, verdict.fix or ""])
-    return _out(["Kết luận", "Cần bổ sung"], rows)
+        facts_rows.append(facts)
+    verdicts = eligible_many(code, facts_rows, year=y)  # all rows in one pass
+    rows = [[None, None] if v is None else [v.verdict, v.fix or ""] for v in verdicts]
+    return A.out(["Kết luận", "Cần bổ sung"], rows)
 
 
 @xw.func(category=CATEGORY)
@@ -561,7 +395,7 @@ def TDKT_ELIGIBLE(title, table, year=None):
     try:
         return eligible_table(title, table, year)
     except Exception as e:  # noqa: BLE001
-        return _error_cell(e)
+        return A.error_cell(e)
 
 
 UDF_NAMES = ("TDKT_SCORE", "TDKT_RANK", "TDKT_CLASS", "TDKT_QUOTA", "TDKT_ELIGIBLE")

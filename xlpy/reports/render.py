@@ -8,7 +8,6 @@ template and the faulty tag.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass

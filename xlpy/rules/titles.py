@@ -8,9 +8,10 @@ case, and text typed without diacritics.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
+
+from ..core.text import fold
 
 CN = "CN"  # cá nhân (individual)
 TT = "TT"  # tập thể (collective)
@@ -87,14 +88,6 @@ _KIND_ALIASES = {
 
 # ---- discipline forms (hình thức kỷ luật), mildest first --------------------------------------
 DISCIPLINE = ("Khiển trách", "Cảnh cáo", "Hạ bậc lương", "Giáng chức", "Cách chức", "Buộc thôi việc")
-
-
-def fold(text: Any) -> str:
-    """Comparison key: NFC, case-folded, single spaces, no diacritics, đ→d."""
-    s = unicodedata.normalize("NFC", str(text or "")).strip().casefold()
-    s = " ".join(s.replace("đ", "d").split())
-    s = unicodedata.normalize("NFD", s)
-    return "".join(ch for ch in s if not unicodedata.combining(ch))
 
 
 def _table(pairs: dict[Any, tuple[str, ...]]) -> dict[str, Any]:

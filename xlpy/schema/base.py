@@ -16,7 +16,6 @@ is the only code that matches names and converts cells:
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import re
 import unicodedata
@@ -25,20 +24,28 @@ from fractions import Fraction
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..core.problems import Problems
+from ..core.text import fold, norm
+
+# ---------------------------------------------------------------------------------------
+# cell values
+
+EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+)
+
+
+@dataclass(frozen=True)
+class CellError:
+    """An Excel error value found in a cell (``#DIV/0!`` …)."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
 
 # ---------------------------------------------------------------------------------------
 # names
-
-
-def norm(s: Any) -> str:
-    """The form names are compared in: NFC, case-folded, white space collapsed."""
-    return " ".join(unicodedata.normalize("NFC", str(s if s is not None else "")).casefold().split())
-
-
-def fold(s: Any) -> str:
-    """:func:`norm` without Vietnamese accents (đ → d): for spotting look-alikes only."""
-    t = unicodedata.normalize("NFD", norm(s).replace("đ", "d"))
-    return "".join(ch for ch in t if not unicodedata.combining(ch))
 
 
 _COPY_SUFFIX = re.compile(r"^[\s_\-.()\[\]0-9]*(copy|ban sao|sao|cu|moi|new|old)?[\s_\-.()\[\]0-9]*$")
@@ -54,7 +61,12 @@ def looks_like(name: str, known: str) -> bool:
         return True
     if a.startswith(b) and _COPY_SUFFIX.match(a[len(b):]):
         return True
-    return len(b) >= 5 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
+    if len(b) < 5 or 2 * min(len(a), len(b)) < 0.85 * (len(a) + len(b)):
+        return False  # too different in length for the ratio below to reach 0.85
+    from difflib import SequenceMatcher
+
+    m = SequenceMatcher(None, a, b)
+    return m.quick_ratio() >= 0.85 and m.ratio() >= 0.85
 
 
 @dataclass(frozen=True)
@@ -231,8 +243,6 @@ class CellReader:
         self.p.add(code, self.sheet, addr, found, expected, message)
 
     def text(self, v: Any, addr: str) -> str | None:
-        from ..book.io import CellError
-
         if is_blank(v):
             return None
         if isinstance(v, CellError):
@@ -249,8 +259,6 @@ class CellReader:
 
     def number(self, v: Any, addr: str, what: str, *, required: bool = False, minimum: float | None = None,
                maximum: float | None = None, positive: bool = False, integer: bool = False) -> float | None:
-        from ..book.io import CellError
-
         if is_blank(v):
             if required:
                 self.err("missing_value", addr, None, f"một số ({what})", f"Ô {addr} cần có {what}. Nhập một số vào ô này.")

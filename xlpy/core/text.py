@@ -1,0 +1,31 @@
+"""How names are compared, in one place: the Unicode form, case and spacing an officer
+types do not matter; accents do (a name that differs only by its accents is a look-alike,
+never the same name)."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+
+def norm(s: Any) -> str:
+    """The form names are compared in: NFC, case-folded, white space collapsed."""
+    return _norm(str(s) if s is not None else "")
+
+
+def fold(s: Any) -> str:
+    """:func:`norm` without Vietnamese accents (đ → d): for spotting look-alikes and
+    for reading short, accent-free spellings of known words (“hoan thanh tot”)."""
+    return _fold(str(s) if s is not None else "")
+
+
+@lru_cache(maxsize=4096)
+def _norm(s: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", s).casefold().split())
+
+
+@lru_cache(maxsize=4096)
+def _fold(s: str) -> str:
+    t = unicodedata.normalize("NFD", _norm(s).replace("đ", "d"))
+    return "".join(ch for ch in t if not unicodedata.combining(ch))
