@@ -38,3 +38,18 @@ def test_user_guide_names_every_ribbon_button():
     for act in actions.all_actions():
         if act.ribbon:
             assert act.label in guide, act.label
+
+
+def test_user_guide_names_every_template_setting_and_template_folder():
+    """Issue 9: the guide says which settings are templates (rendered sandboxed) and which name
+    template folders; a new template setting without a line in the guide fails here."""
+    from xlpy.features import settings
+
+    guide = (ROOT / "docs" / "huong-dan-su-dung.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## 10."):guide.index("## 11.")]
+    specs = settings()
+    templates = [s.key for s in specs if s.template]
+    folders = [s.key for s in specs if s.attr.endswith("template_dir")]
+    assert templates and folders
+    for key in templates + folders:
+        assert f"**{key}**" in section, key

@@ -28,14 +28,12 @@ import datetime as dt
 import json
 import os
 import re
-import sys
 from pathlib import Path
 from typing import Any, Sequence
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-ENV_STATE_DIR = "XLPY_STATE_DIR"
 ACK_FILE = "thu-muc-mau-da-dung.json"  # configured template folders already announced to the officer
 
 MAX_REPEAT = 100_000  # longest string/list that ``*`` may make
@@ -58,20 +56,26 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def sandboxed_env(dirs: Sequence[Path | str] | None = None) -> jinja2.Environment:
-    """The one factory for environments rendering templates a workbook or an officer supplies.
+def sandboxed_env(dirs: Sequence[Path | str] | None = None, *, autoescape: bool | None = None,
+                  trim: bool = True) -> jinja2.Environment:
+    """The one factory for environments rendering templates a workbook or an officer supplies
+    (mail subjects and bodies, report documents).
 
     ``dirs``: folders to load named templates from (first match wins); ``None`` or
     empty for string templates only (:meth:`~jinja2.Environment.from_string`).
+    ``autoescape``: ``True`` for markup (Word XML, HTML) whatever the name; ``None``:
+    by extension (``*.html.j2`` escaped, text not).  ``trim``: drop the newline after
+    a block tag (text and HTML templates; Word templates keep their XML as it is).
     """
     loader = jinja2.FileSystemLoader([str(d) for d in dirs]) if dirs else None
+    escape = autoescape if autoescape is not None else jinja2.select_autoescape(
+        enabled_extensions=HTML_EXTENSIONS, default_for_string=False, default=False)
     env = _Sandbox(
         loader=loader,
-        autoescape=jinja2.select_autoescape(enabled_extensions=HTML_EXTENSIONS, default_for_string=False,
-                                            default=False),
+        autoescape=escape,
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        trim_blocks=trim,
+        lstrip_blocks=trim,
         keep_trailing_newline=True,
     )
     env.globals.clear()  # only what the caller passes
@@ -118,19 +122,9 @@ def refused(e: BaseException) -> bool:
 
 
 # ---- configured template folders --------------------------------------------------------
-def state_dir() -> Path:
-    """The per-user folder where xlpy keeps small state: ``$XLPY_STATE_DIR`` if set, else
-    ``%LOCALAPPDATA%\\xlpy`` on Windows, ``$XDG_STATE_HOME/xlpy`` or ``~/.local/state/xlpy``."""
-    if os.environ.get(ENV_STATE_DIR):
-        return Path(os.environ[ENV_STATE_DIR])
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "xlpy"
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "xlpy"
-
-
 def _ack_path() -> Path:
+    from .fsio import state_dir
+
     return state_dir() / ACK_FILE
 
 
@@ -175,3 +169,26 @@ def configured_folder(raw: str, base: Path) -> tuple[Path | None, str]:
     if not p.is_dir():
         return None, f"không tìm thấy thư mục '{p}'"
     return p.resolve(), ""
+
+
+def own_folder(raw: str, base: Path, problems: Any, *, key: str, cell: str, code: str, what: str,
+               advice: str) -> list[Path]:
+    """An office's own template folder, only when named explicitly (the setting ``key``,
+    at ``cell`` of the settings sheet, or a folder passed to the action): ``[folder]``, or
+    ``[]`` when blank or unusable (``code`` error).  The first time a folder is used on
+    this computer account, a ``<code>_new`` warning names it.  A folder beside the
+    workbook is never picked up by itself."""
+    from .schema.core import SETTINGS
+
+    folder, why = configured_folder(raw, base)
+    if why:
+        problems.add(code, SETTINGS if cell else "", cell, raw, "một thư mục có sẵn",
+                     f"'{key}': {why}. Sửa lại hoặc để trống để dùng {what} có sẵn của xlpy.")
+        return []
+    if folder is None:
+        return []
+    if first_use(folder):
+        problems.warn(f"{code}_new", SETTINGS if cell else "", cell, str(folder), "thư mục mẫu tin cậy",
+                      f"Lần đầu dùng {what} riêng ở thư mục '{folder}' (theo '{key}'). {advice} Chỉ dùng thư mục "
+                      "của chính cơ quan mình; mẫu chạy trong hộp cát, chỉ dùng các biến xlpy cung cấp.")
+    return [folder]

@@ -150,6 +150,8 @@ class Code(str, Enum):
     MAIL_REPORT_FAILED = ("mail_report_failed", "Không lập được báo cáo để đính kèm.")
     MAIL_TEMPLATE_DIR = ("mail_template_dir", "Thư mục mẫu riêng không dùng được.")
     MAIL_TEMPLATE_DIR_NEW = ("mail_template_dir_new", "Lần đầu dùng mẫu thư riêng ở một thư mục.")
+    REPORT_TEMPLATE_DIR = ("report_template_dir", "Thư mục mẫu báo cáo riêng không dùng được.")
+    REPORT_TEMPLATE_DIR_NEW = ("report_template_dir_new", "Lần đầu dùng mẫu báo cáo riêng ở một thư mục.")
     MAIL_SUBJECT_REFUSED = ("mail_subject_refused", "Mẫu tiêu đề thư dùng điều không được phép.")
     MAIL_SUBJECT_TEMPLATE = ("mail_subject_template", "Mẫu tiêu đề thư sai.")
     MAIL_COMPOSE = ("mail_compose", "Không soạn được thư.")

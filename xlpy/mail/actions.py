@@ -254,21 +254,10 @@ def own_templates(settings: MailSettings, cells: dict[str, str], path: Path, pro
     """The office's own template folder, only when named in the "Thư mục mẫu riêng" setting
     (a folder beside the workbook is not picked up by itself).  The first time a folder
     is used on this computer account, a warning names it."""
-    from ..templating import configured_folder, first_use
+    from ..templating import own_folder
 
-    cell = cells.get(TEMPLATE_DIR_KEY, "")
-    folder, why = configured_folder(settings.template_dir, path.parent)
-    if why:
-        problems.add("mail_template_dir", layout.SETTINGS, cell, settings.template_dir, "một thư mục có sẵn",
-                     f"'{TEMPLATE_DIR_KEY}': {why}. Sửa ô này hoặc để trống để dùng mẫu thư có sẵn.")
-        return []
-    if folder is None:
-        return []
-    if first_use(folder):
-        problems.warn("mail_template_dir_new", layout.SETTINGS, cell, str(folder), "thư mục mẫu tin cậy",
-                      f"Lần đầu dùng mẫu thư riêng ở thư mục '{folder}' (theo '{TEMPLATE_DIR_KEY}'). Kiểm tra thư "
-                      "chạy thử trước khi gửi; chỉ dùng thư mục của chính cơ quan mình.")
-    return [folder]
+    return own_folder(settings.template_dir, path.parent, problems, key=TEMPLATE_DIR_KEY, cell=cells.get(TEMPLATE_DIR_KEY, ""),
+                      code="mail_template_dir", what="mẫu thư", advice="Kiểm tra thư chạy thử trước khi gửi.")
 
 
 def _make_backend(settings: MailSettings, problems: Problems, retry_delay: float, attempts: int) -> tuple[Any, str]:

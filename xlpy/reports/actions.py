@@ -72,12 +72,37 @@ def _report_problems(ctx: dict, rnd: Any, problems: Problems) -> None:
         )
 
 
+TEMPLATE_DIR_ATTR = "report_template_dir"
+
+
+def _template_folders(rnd: Any, templates: Path | None, problems: Problems) -> list[Path] | None:
+    """The office's own report templates: the folder passed to the action, else the one named
+    in the settings; ``[]`` for xlpy's own, ``None`` when the named folder is unusable."""
+    from ..templating import own_folder
+
+    path = getattr(rnd.book, "path", None)
+    base = Path(path).parent if path else Path.cwd()
+    spec = next(s for s in REPORT_SETTINGS if s.attr == TEMPLATE_DIR_ATTR)
+    if templates is not None:
+        raw, key, cell = str(templates), "--templates", ""
+    else:
+        raw, key, cell = rnd.settings.get(TEMPLATE_DIR_ATTR) or "", spec.key, rnd.settings.cell(TEMPLATE_DIR_ATTR)
+    n = len(problems.errors)
+    folders = own_folder(raw, base, problems, key=key, cell=cell, code="report_template_dir", what="mẫu báo cáo",
+                         advice="Xem kỹ văn bản trước khi ký.")
+    return None if len(problems.errors) > n else folders
+
+
 def render_reports(rnd: Any, format: str, out: Path, templates: Path | None = None) -> Result:
     """The documents of a loaded round (its result and its award check, computed once)."""
     problems = rnd.problems
     formats = _formats(format)
     if formats is None:
         return Result(False, f"Định dạng “{format}” không hợp lệ. Chọn docx, html, pdf hoặc all.")
+    folders = _template_folders(rnd, templates, problems)
+    if folders is None:
+        return Result(False, "Chưa lập báo cáo: thư mục mẫu báo cáo riêng không dùng được (xem danh sách lỗi).", problems=problems)
+    templates = folders[0] if folders else None
     settings = {spec.attr: rnd.settings.get(spec.attr) for spec in REPORT_SETTINGS}
     ctx = build_context(rnd.result, settings, **awards_from_check(award_check(rnd)))
     _report_problems(ctx, rnd, problems)

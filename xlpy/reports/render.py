@@ -100,19 +100,29 @@ def _filters(env: jinja2.Environment) -> jinja2.Environment:
 
 
 def docx_env() -> jinja2.Environment:
-    return _filters(jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined))
+    """Word templates: sandboxed (a template from an office's folder runs no code), XML-escaped."""
+    from ..templating import sandboxed_env
+
+    return _filters(sandboxed_env(autoescape=True, trim=False))
 
 
 def html_env(directory: Path | None = None) -> jinja2.Environment:
-    loader = jinja2.FileSystemLoader(str(directory or template_dir()))
-    return _filters(jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                                       trim_blocks=True, lstrip_blocks=True))
+    """HTML templates: sandboxed, escaped, loaded from ``directory`` only."""
+    from ..templating import sandboxed_env
+
+    dirs = [directory] if directory else []
+    return _filters(sandboxed_env([*dirs, template_dir()], autoescape=True))  # xlpy's own for what the folder lacks
 
 
 def _explain(e: Exception, template: Path) -> TemplateError:
     if isinstance(e, jinja2.TemplateSyntaxError):
         where = f" (dòng {e.lineno})" if template.suffix != ".docx" and e.lineno else ""
         return TemplateError(f"Mẫu “{template.name}” có thẻ Jinja sai{where}: {str(e.message).rstrip('.')}. Sửa thẻ trong mẫu rồi chạy lại.")
+    from ..templating import refused
+
+    if refused(e):
+        return TemplateError(f"Mẫu “{template.name}” dùng thao tác không được phép trong mẫu ({e}); mẫu chỉ được dùng "
+                             "các biến xlpy cung cấp. Dùng mẫu có sẵn của xlpy hoặc sửa mẫu.")
     if isinstance(e, jinja2.UndefinedError):
         return TemplateError(
             f"Mẫu “{template.name}” dùng biến không có: {str(e.message).rstrip('.')}. Xem danh sách biến trong docs/mau-bao-cao.md "
@@ -280,7 +290,11 @@ def render_block(
 ) -> list[Path]:
     """Render every document of one block into ``out_dir``; per-unit notices go to
     ``out_dir/thong-bao/``.  Returns the files written (Word first)."""
-    tdir = Path(templates) if templates else template_dir()
+    own = Path(templates) if templates else None
+
+    def find(name: str) -> Path:  # the office's own template, else xlpy's
+        return own / name if own is not None and (own / name).exists() else template_dir() / name
+
     out_dir = Path(out_dir)
     wanted = set(documents) if documents is not None else None
     files: list[Path] = []
@@ -298,10 +312,10 @@ def render_block(
             jobs = [(d.stem, base)]
         for stem, ctx in jobs:
             if "docx" in formats and d.docx:
-                files.append(render_docx(tdir / d.docx, ctx, out_dir / f"{stem}.docx"))
+                files.append(render_docx(find(d.docx), ctx, out_dir / f"{stem}.docx"))
             if "html" in formats and d.html:
                 target = out_dir / f"{stem}.html"
-                render_html(tdir / d.html, ctx, target)
+                render_html(find(d.html), ctx, target)
                 files.append(target)
     return files
 

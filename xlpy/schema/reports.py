@@ -39,4 +39,7 @@ SETTINGS_SPECS: tuple[Setting, ...] = (
     Setting("Ưu điểm", "strengths", "text", "", "Đoạn đánh giá ưu điểm; xuống dòng = đoạn mới", feature=F),
     Setting("Tồn tại, hạn chế", "limits", "text", "", "Đoạn đánh giá tồn tại, hạn chế", feature=F),
     Setting("Phương hướng", "directions", "text", "", "Phương hướng, nhiệm vụ kỳ tới", feature=F),
+    Setting("Thư mục mẫu báo cáo riêng", "report_template_dir", "text", "",
+        "Thư mục chứa mẫu văn bản riêng của khối (bao-cao-khoi.docx…); để trống dùng mẫu có sẵn. Đường dẫn tương đối tính "
+        "từ thư mục của sổ tính. Mẫu chạy trong hộp cát, chỉ dùng các biến đã liệt kê.", feature=F),
 )
