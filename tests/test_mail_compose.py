@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mail_server import OFFICE, UNITS, make_attachments, make_book
-from xlpy.mail.batch import assign_attachments
+from xlpy.mail.plan import assign_attachments
 from xlpy.mail.compose import ComposeError, compose, encode_text_header, make_env
 from xlpy.mail.recipients import OFFICE_KEY, AddressError, Recipient, parse_address, parse_addresses, read_recipients
 from xlpy.mail.sendlog import SendLog

@@ -178,7 +178,7 @@ MAIL = Feature(
                    "đã nhận cùng nội dung, nên bấm lại không gửi trùng."),
     ),
     settings=SM.SETTINGS_SPECS,
-    outputs=("Gửi thư",),
+    outputs=(SM.SEND_STATUS,),
 )
 
 EXCEL = Feature(

@@ -21,19 +21,8 @@ from ..actions import Result, Table
 from ..book.io import Book
 from ..core.problems import Problems
 from ..schema import core as layout
-from .batch import (
-    BAD_STATUSES,
-    STATUS_SHEET,
-    STATUS_VI,
-    Plan,
-    assign_attachments,
-    build_plan,
-    clean_settings,
-    deliver,
-    display_names,
-    results_of,
-    status_sheet,
-)
+from .delivery import BAD_STATUSES, STATUS_SHEET, STATUS_VI, deliver, status_sheet
+from .plan import Plan, assign_attachments, build_plan, clean_settings, display_names, results_of
 from .outbox import Outbox
 from .recipients import read_recipients
 from .sendlog import SendLog, log_path_for

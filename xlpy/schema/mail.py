@@ -6,6 +6,7 @@ from __future__ import annotations
 from .base import Setting
 
 F = "mail"
+SEND_STATUS = "Gửi thư"  # the output sheet listing every message and its status
 SECURITY_CHOICES = {"STARTTLS": "starttls", "SSL/TLS": "ssl", "Không mã hóa": "none"}
 BACKEND_CHOICES = {"SMTP": "smtp", "Thư nháp Outlook": "outlook"}
 ATTACH_CHOICES = {"Word": "docx", "PDF": "pdf", "Word và PDF": "both", "Không đính kèm": "none"}
