@@ -305,23 +305,6 @@ def test_templates_check_reports_unknown_names_and_attributes(tmp_path):
 
 
 # ---- charts ---------------------------------------------------------------------------
-def test_excel_results_chart(tmp_path):
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["Hạng", "Đơn vị", "Tổng điểm"])
-    for i, (n, t) in enumerate([("Sở A", 95.5), ("Sở B", 90), ("Sở C", 80)], start=1):
-        ws.append([i, n, t])
-    chart = charts.add_results_chart(ws, first_row=2, n_rows=3, name_col=2, total_col=3)
-    assert chart is not None and chart.type == "bar"
-    assert charts.add_results_chart(ws, first_row=2, n_rows=0, name_col=2, total_col=3) is None
-    wb.save(tmp_path / "c.xlsx")
-    with zipfile.ZipFile(tmp_path / "c.xlsx") as z:
-        xml = z.read("xl/charts/chart1.xml").decode()
-    assert "barChart" in xml and "'Sheet'!$C$2:$C$4" in xml and "'Sheet'!$B$2:$B$4" in xml
-
-
 def test_svg_chart_values_vietnamese():
     svg = charts.svg_bar_chart(["Sở A", "Sở <B>"], [95.5, 80.25])
     assert "95,5" in svg and "80,25" in svg and "&lt;B&gt;" in svg

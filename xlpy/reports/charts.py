@@ -1,11 +1,10 @@
 """The block's scores as a chart, without a plotting library.
 
-* :func:`add_results_chart`: a native Excel bar chart (openpyxl) on the results sheet.
 * :func:`insert_docx_chart`: a native Word chart (DrawingML ``c:barChart`` with its
   values cached), so officers can restyle it in Word and LibreOffice prints it.
 * :func:`svg_bar_chart`: an inline SVG for the HTML reports (email bodies).
 
-All three draw horizontal bars in rank order, best at the top.
+Both draw horizontal bars (as the results sheet's chart does, :func:`xlpy.book.sheet.chart_xml`) in rank order, best at the top.
 """
 
 from __future__ import annotations
@@ -19,61 +18,6 @@ from .. import vn
 CHART_TITLE = "Tổng điểm của các đơn vị"
 BAR_COLOR = "1F4E79"
 FONT = "Times New Roman"
-
-
-# ---- Excel ------------------------------------------------------------------------------
-def add_results_chart(
-    ws,
-    first_row: int,
-    n_rows: int,
-    name_col: int,
-    total_col: int,
-    *,
-    anchor: str | None = None,
-    title: str = CHART_TITLE,
-) -> object | None:
-    """Add a bar chart of totals to an openpyxl worksheet.
-
-    ``first_row`` is the first **data** row (1-based, below the header),
-    ``n_rows`` the number of units, ``name_col``/``total_col`` the 1-based columns
-    of the unit names and totals.  The chart goes to ``anchor`` (default: two
-    columns right of the table's last used column, level with the header).
-    Returns the chart, or ``None`` when there is nothing to draw.
-    """
-    if n_rows <= 0:
-        return None
-    from openpyxl.chart import BarChart, Reference
-    from openpyxl.chart.label import DataLabelList
-    from openpyxl.utils import get_column_letter
-
-    chart = BarChart()
-    chart.type = "bar"  # horizontal: long Vietnamese names stay readable
-    chart.style = 10
-    chart.title = title
-    chart.legend = None
-    chart.y_axis.title = "Điểm"
-    chart.y_axis.majorGridlines = None
-    chart.x_axis.scaling.orientation = "maxMin"  # rank 1 on top
-    chart.y_axis.crosses = "max"  # value axis at the bottom once categories are reversed
-    chart.y_axis.delete = False
-    chart.x_axis.delete = False
-    data = Reference(ws, min_col=total_col, min_row=first_row, max_row=first_row + n_rows - 1)
-    cats = Reference(ws, min_col=name_col, min_row=first_row, max_row=first_row + n_rows - 1)
-    chart.add_data(data, titles_from_data=False)
-    chart.set_categories(cats)
-    s = chart.series[0]
-    s.graphicalProperties.solidFill = BAR_COLOR
-    s.graphicalProperties.line.solidFill = BAR_COLOR
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
-    chart.gapWidth = 60
-    chart.width = 18
-    chart.height = max(6.0, 1.0 + 0.8 * n_rows)
-    if anchor is None:
-        col = max(ws.max_column, total_col) + 2
-        anchor = f"{get_column_letter(col)}{max(first_row - 1, 1)}"
-    ws.add_chart(chart, anchor)
-    return chart
 
 
 # ---- SVG (HTML) -------------------------------------------------------------------------
