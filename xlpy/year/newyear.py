@@ -145,9 +145,10 @@ class Plan:
 # the plan
 
 
-def make_plan(book: Any, target: Path) -> tuple[Plan | None, Problems]:
+def make_plan(book: Any, target: Path | None = None) -> tuple[Plan | None, Problems]:
     """Read this year's workbook and work out next year's (nothing written).  Errors in
-    what is carried refuse the plan; the score sheets are not carried and not checked."""
+    what is carried refuse the plan; the score sheets are not carried and not checked.
+    ``target`` None: beside this year's workbook (:func:`default_target`)."""
     from ..round import load_round
 
     rnd, problems = load_round(book)
@@ -167,6 +168,8 @@ def make_plan(book: Any, target: Path) -> tuple[Plan | None, Problems]:
     ro = rotate(v.get("rotation"), members, v.get("rotation_order") or (), (v.get("next_leader"), v.get("next_deputy")), out, cells)
     if ro is None or out.has_errors:
         return None, out
+    if target is None:
+        target = default_target(Path(getattr(book, "path", None) or rnd.path or rnd.name), year)
     plan = Plan(book=rnd.name, target=Path(target), year=year, next_year=year + 1, rotation=ro,
                 names={m.code: m.name for m in members})
     plan.settings, plan.cleared = _settings(rnd, plan)
@@ -362,24 +365,22 @@ def new_year_action(book: Any, out: Path | None = None, yes: bool = False) -> Re
     from ..book.actions import failure
 
     src = getattr(book, "path", None)
-    if out is None:
-        if src is None:
-            return Result(False, "Chưa chọn nơi lưu sổ năm mới: chạy lại và chọn tệp (hoặc ghi --out trên dòng lệnh).")
-        from ..round import load_round
-
-        v = load_round(book)[0].settings
-        out = default_target(Path(src), v.get("year") or (v.get("round_date").year if v.get("round_date") else None))
-    target = Path(out)
-    if target.suffix.lower() != ".xlsx":
-        target = target.with_suffix(".xlsx")
-    if src is not None and os.path.realpath(target) == os.path.realpath(src):
-        return Result(False, f"Sổ năm mới không được trùng sổ đang dùng ({target.name}); chọn tên khác, ví dụ "
-                      f"{Path(src).stem}-moi.xlsx.")
-    if target.exists():
-        return Result(False, f"Tệp {target} đã có; xlpy không ghi đè. Chọn tên khác hoặc xóa tệp đó trước.")
+    if out is None and src is None:
+        return Result(False, "Chưa chọn nơi lưu sổ năm mới: chạy lại và chọn tệp (hoặc ghi --out trên dòng lệnh).")
+    target = None if out is None else Path(out)
+    if target is not None:
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_suffix(".xlsx")
+        refused = _refuse(target, src)  # before reading anything
+        if refused:
+            return refused
     plan, problems = make_plan(book, target)
     if plan is None:
         return failure(book, problems, "tạo sổ năm mới")
+    target = plan.target
+    refused = _refuse(target, src)
+    if refused:
+        return refused
     data = plan.to_dict()
     data["summary"] = plan.lines()
     if not yes:
@@ -402,6 +403,16 @@ def new_year_action(book: Any, out: Path | None = None, yes: bool = False) -> Re
            f"{plan.who(ro.next_deputy)}; lịch sử khen thưởng {plan.history_existing + len(plan.history_new)} dòng "
            f"(thêm {len(plan.history_new)}). Sổ {plan.book} không thay đổi.")
     return Result(True, msg, data=data, problems=problems, files=[path], table=plan.table())
+
+
+def _refuse(target: Path, src: Any) -> Result | None:
+    """Never the workbook itself, never over an existing file."""
+    if src is not None and os.path.realpath(target) == os.path.realpath(src):
+        return Result(False, f"Sổ năm mới không được trùng sổ đang dùng ({target.name}); chọn tên khác, ví dụ "
+                      f"{Path(src).stem}-moi.xlsx.")
+    if target.exists():
+        return Result(False, f"Tệp {target} đã có; xlpy không ghi đè. Chọn tên khác hoặc xóa tệp đó trước.")
+    return None
 
 
 def confirm(result: Result) -> tuple[str, dict] | None:
