@@ -147,9 +147,12 @@ def test_history_import_from_last_years_workbook(built, tmp_path):
         if ws.cell(row=i, column=1).value == "Ngày xét":
             ws.cell(row=i, column=2, value=dt.date(2024, 12, 16))
     p = wb[S.PROPOSALS]
-    p["J19"] = "QĐ 150/QĐ-SKHCN"  # row 19: CN01 CSTĐCS decided (already in the target's history for 2024)
-    p["J35"] = "QĐ 151/QĐ-VNC"  # row 35: CN10 CSTĐCS decided (new)
-    p["J2"] = "QĐ 3001/QĐ-UBND"  # row 2: SKHCN TTLĐXS decided
+    assert p["L1"].value == "Quyết định" and p["J1"].value == "Số quyết định"
+    p["J19"], p["L19"] = "QĐ 150/QĐ-SKHCN", "Được khen"  # row 19: CN01 CSTĐCS decided (already in the target's history for 2024)
+    p["J35"], p["L35"] = "QĐ 151/QĐ-VNC", "Được khen"  # row 35: CN10 CSTĐCS decided (new)
+    p["J2"], p["L2"] = "QĐ 3001/QĐ-UBND", "Được khen"  # row 2: SKHCN TTLĐXS decided
+    p["J22"], p["L22"] = "QĐ 152/QĐ-SNV", "Không được khen"  # row 22: CN02 CSTĐCS refused: not history
+    p["J25"] = "QĐ 153/QĐ-STC"  # row 25: CN03 CSTĐCS with a number but no decision recorded: not history, said
     wb.save(old)
     new = _copy(built, "so-nganh-100", tmp_path)
     before = len(history_of(new))
@@ -161,12 +164,37 @@ def test_history_import_from_last_years_workbook(built, tmp_path):
     assert any(x["code"] == "SKHCN" and x["title"] == "TTLDXS" for x in rows)
     assert any(x["code"] == "CN10" and x["title"] == "HTXS" and x["kind"] == "xep_loai" for x in rows)
     assert not any(x["code"] == "CN06" and x["title"] == "HTXS" for x in rows)  # already there for 2024
+    assert not any(x["code"] in ("CN02", "CN03") and x["title"] == "CSTDCS" for x in rows)  # refused; undecided
+    undecided = [p for p in r.problems if p.code == "undecided_proposal"]
+    assert len(undecided) == 1 and "L25" in undecided[0].message and "QĐ" not in undecided[0].message
+    assert undecided[0].sheet == "nam-2024.xlsx: " + S.PROPOSALS
     assert r.data["added"] == len(rows)
     after = history_of(new)
     assert len(after) == before + r.data["added"]
     # importing again adds nothing
     r2 = actions.run("history import", new, sources=[old])
     assert r2.data["added"] == 0
+
+
+def test_history_import_from_a_workbook_without_the_decision_column_uses_the_decision_number(built, tmp_path):
+    """A workbook made before the column “Quyết định” existed: a decision number is the decision (said once)."""
+    old = _copy(built, "so-nganh-100", tmp_path).rename(tmp_path / "nam-2024-cu.xlsx")
+    wb = openpyxl.load_workbook(old)
+    ws = wb["Cài đặt"]
+    for i in range(2, ws.max_row + 1):
+        if ws.cell(row=i, column=1).value == "Năm":
+            ws.cell(row=i, column=2, value=2024)
+    p = wb[S.PROPOSALS]
+    for t in list(p.tables):
+        del p.tables[t]
+    p.delete_cols(12)  # the column Quyết định
+    p["J35"] = "QĐ 151/QĐ-VNC"
+    wb.save(old)
+    new = _copy(built, "so-nganh-100", tmp_path)
+    r = actions.run("history import", new, sources=[old], dry_run=True)
+    assert r.ok, [str(x) for x in r.problems]
+    assert [(x["code"], x["title"]) for x in r.data["rows"] if x["kind"] != "xep_loai"] == [("CN10", "CSTDCS")]
+    assert [p.code for p in r.problems if p.code in ("no_outcome_column", "undecided_proposal")] == ["no_outcome_column"]
 
 
 def test_history_import_rejects_units_missing_in_target(built, tmp_path):

@@ -406,6 +406,20 @@ def bao_cao_khoi():
          "{% if block.deputy %}, {{ block.deputy }} làm Khối phó{% endif %}{% endif %}. Bảng tiêu chí gồm "
          "{{ block.n_criteria }} tiêu chí, thang điểm tối đa {{ block.max_total }} điểm. Việc bình xét được tổ chức "
          "{{ block.round_date }}.")
+    tag(doc, "{%p if registration.available %}")
+    body(doc, "Kết quả đăng ký thi đua, ký kết giao ước thi đua đầu năm {{ block.year }}: "
+         "{{ registration.summary }}{% if registration.people_summary %} {{ registration.people_summary }}{% endif %}")
+    data_table(
+        doc,
+        ["STT", "Đơn vị", "Danh hiệu, hình thức đăng ký", "Ngày đăng ký", "Ký giao ước"],
+        ["{{ r.stt }}", "{{ r.name }}", "{% if r.registered %}{{ r.titles }}{% else %}Chưa đăng ký{% endif %}", "{{ r.date }}",
+         "{{ r.signed_label }}{% if r.signed and r.signed_date and not registration.signed_date %} ({{ r.signed_date }}){% endif %}"],
+        [12, 49, 55, 27, 22],
+        aligns=[J.CENTER, J.LEFT, J.LEFT, J.CENTER, J.CENTER],
+        loop="r in registration.units",
+    )
+    para(doc, "", size=6, after=0)
+    tag(doc, "{%p endif %}")
     heading(doc, "II. KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG")
     heading(doc, "1. Bảng tổng hợp kết quả (xếp theo thứ hạng)")
     tag(doc, "{%p if units %}")

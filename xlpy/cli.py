@@ -239,10 +239,49 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"Gửi tệp {log} cho người quản trị.", file=sys.stderr)
         return 1
     try:
+        if _asks(act) and result.ok and not opts.get("yes"):
+            return _confirm(act, result, book, opts, as_json)
         return emit(result, as_json)
     except BrokenPipeError:  # the output was piped into a program that stopped reading (| head)
         sys.stderr.close()
         return 0 if result.ok else 1
+
+
+YES_WORDS = ("c", "có", "co", "y", "yes")
+
+
+def _asks(act: ActionSpec) -> bool:
+    """An action that shows a plan and writes only when confirmed: a ``confirm`` hook and a ``yes`` flag."""
+    return bool(act.confirm) and any(p.name == "yes" and p.kind == "flag" for p in act.params)
+
+
+def _confirm(act: ActionSpec, result: Any, book: Any, opts: dict, as_json: bool) -> int:
+    """Print the plan, then ask on the terminal; without a terminal (or with --json) refuse:
+    nothing is written unless the officer said yes or gave --yes."""
+    from . import actions as registry
+
+    follow = registry.hook(act.confirm)(result)
+    if follow is None:  # nothing to confirm (the action says so)
+        return emit(result, as_json)
+    question, more = follow
+    if as_json or not sys.stdin.isatty():
+        why = "có --json" if as_json else "đầu vào không phải bàn phím"
+        refused = type(result)(False, f"{act.label}: chưa thực hiện, không ghi gì. Không hỏi xác nhận được ({why}); "
+                               "xem kế hoạch rồi chạy lại với --yes để thực hiện.",
+                               data=result.data, problems=result.problems, table=result.table)
+        return emit(refused, as_json)
+    emit(result, False)
+    print()
+    try:
+        answer = input(f"{question}\nGõ c (có) rồi Enter để thực hiện, Enter để hủy: ")
+    except EOFError:
+        answer = ""
+    if answer.strip().casefold() not in YES_WORDS:
+        print("Đã hủy: không ghi gì.")
+        return 1
+    again = registry.run(act.name, book, **{**opts, **more}) if act.uses_book else registry.run(act.name, **{**opts, **more})
+    again.table = None  # the plan is on the screen already
+    return emit(again, False)
 
 
 def _crash_log(text: str) -> Path:

@@ -16,6 +16,7 @@ from .schema import core as SC
 from .schema import mail as SM
 from .schema import reports as SR
 from .schema import rules as SU
+from .schema import year as SY
 from .schema.base import Setting, Table
 
 REQUIRED = object()
@@ -59,7 +60,9 @@ class ActionSpec:
     ribbon: bool = True
     order: int = 100
     supertip: str = ""
-    confirm: str | None = None  # "module:function" (Result -> (question, options) | None), asked by the ribbon
+    # "module:function" (Result -> (question, options) | None), asked by the ribbon after a run; an action that
+    # also has a ``yes`` flag is asked on the terminal too (the CLI prints the plan, asks, or refuses without a terminal)
+    confirm: str | None = None
     writes: bool = True  # writes to the book (the ribbon says whether the book changed)
 
     @property
@@ -181,6 +184,26 @@ MAIL = Feature(
     outputs=(SM.SEND_STATUS,),
 )
 
+YEAR = Feature(
+    "year", "Năm thi đua: đăng ký, sang năm mới",
+    actions=(
+        ActionSpec("new-year", "xlpy.year.newyear:new_year_action", "Sang năm mới",
+                   "Tạo sổ tính năm sau: giữ đơn vị, tiêu chí, cài đặt; thêm khen thưởng đã quyết định và xếp loại năm nay vào "
+                   "lịch sử; luân phiên Khối trưởng, Khối phó; để trống điểm và đề nghị. Sổ hiện tại không thay đổi.",
+                   (BOOK,
+                    Param("out", "file", "Sổ tính năm sau (.xlsx); mặc định: cạnh sổ năm nay, tên có năm sau (khoi-2025.xlsx → "
+                          "khoi-2026.xlsx)", None, ask=True),
+                    Param("yes", "flag", "Không hỏi lại: tạo sổ ngay sau khi in kế hoạch", False, ribbon=False)),
+                   group="Dữ liệu", icon="RecurrenceEdit", order=12, writes=False, confirm="xlpy.year.newyear:confirm",
+                   supertip="Đọc sổ năm nay (không sửa), in kế hoạch: ai làm Khối trưởng, Khối phó năm sau (theo “Luân phiên Khối "
+                   "trưởng” ở trang Cài đặt), bao nhiêu dòng lịch sử được chép (chỉ đề nghị ghi “Được khen” ở cột Quyết định), "
+                   "những gì để trống; hỏi lại rồi mới tạo sổ mới."),
+    ),
+    settings=SY.SETTINGS_SPECS,
+    inputs=(SY.REGISTRATION,),
+    tables=SY.TABLES,
+)
+
 EXCEL = Feature(
     "excel", "Excel và cài đặt",
     actions=(
@@ -203,7 +226,7 @@ EXCEL = Feature(
     ),
 )
 
-FEATURES: tuple[Feature, ...] = (CORE, RULES, REPORTS, MAIL, EXCEL)
+FEATURES: tuple[Feature, ...] = (CORE, RULES, REPORTS, MAIL, YEAR, EXCEL)
 
 
 def actions() -> list[ActionSpec]:

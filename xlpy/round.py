@@ -146,6 +146,10 @@ class Round:
             e = read_entries(self.grid(sheet), name, units, crit, p, merged=self.merged(sheet), broken=broken)
             if e is not None:
                 self.entries[stage] = e
+        if self.settings.get("registration_deduction") and not p.has_errors:
+            from .year.registration import fill_deduction  # a declared deduction filled from the registration sheet
+
+            fill_deduction(self, units, crit, self.entries, p)
         self.block = assemble_block(settings, units, crit, groups, classes, self.entries, self.targets_entries, where,
                                     p, settings_values=self.settings)
 
@@ -180,6 +184,13 @@ class Round:
         if inp is not None and self.result is not None:
             inp = _with_ranks(inp, self.result)
         return inp, rs
+
+    @cached_property
+    def registrations(self):
+        """The registration sheet (“Đăng ký thi đua”), read and checked once (:mod:`xlpy.year.registration`)."""
+        from .year.registration import read
+
+        return read(self, self.problems)
 
     @cached_property
     def check(self):

@@ -291,9 +291,11 @@ def build_sample(name: str, path: str | Path) -> Path:
     from .book.template import build_workbook
     from .rules.samples import rules_sample
     from .schema import core as S
+    from .year.samples import year_sample
 
     d = sample_data(name)
     rule_settings, rule_tables = rules_sample(name)
-    tables = {S.UNITS: d["units"], S.CRITERIA: d["criteria"], S.BANDS: d["bands"], **rule_tables}
-    return build_workbook(path, settings={**d["settings"], **rule_settings}, tables=tables, stages=d["stages"],
+    year_settings, year_tables = year_sample(name)
+    tables = {S.UNITS: d["units"], S.CRITERIA: d["criteria"], S.BANDS: d["bands"], **rule_tables, **year_tables}
+    return build_workbook(path, settings={**d["settings"], **rule_settings, **year_settings}, tables=tables, stages=d["stages"],
                           targets=d["targets"])

@@ -100,6 +100,7 @@ def validate_action(book: Book) -> Result:
     rnd, problems = load_round(book)
     if rnd.block is not None:
         rnd.rules  # the award sheets too: every problem of the workbook at once
+        rnd.registrations
     if problems.has_errors:
         return failure(book, problems, "thể kiểm tra xong")
     clear_error_workbook(book)

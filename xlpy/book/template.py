@@ -22,6 +22,7 @@ from openpyxl.worksheet.table import TableStyleInfo
 
 from ..schema import core as S
 from ..schema import rules as R
+from ..schema import year as Y
 from ..schema.base import Setting, Table
 from . import styles as ST
 from .sheet import table_name
@@ -36,6 +37,7 @@ GUIDE_LINES = [
     ("xlpy – Chấm điểm, xếp hạng thi đua khối/cụm", True),
     ("", False),
     ("Các bước:", True),
+    ("0. Đầu năm: trang “Đăng ký thi đua”: danh hiệu mỗi đơn vị (và cá nhân) đăng ký, ngày đăng ký, ký giao ước thi đua.", False),
     ("1. Trang “Cài đặt”: nhập tên khối, năm, kỳ đánh giá, ngày xét, cách xếp hạng, thứ tự phá hòa.", False),
     ("2. Trang “Đơn vị”: mỗi đơn vị thành viên một dòng, mã không trùng; tỷ lệ nữ (%) nếu dùng ưu tiên nữ khi bằng điểm.", False),
     ("3. Trang “Tiêu chí”: các nhóm (Loại = Nhóm) và tiêu chí với mã, loại, điểm tối đa, trọng số (nếu có).", False),
@@ -45,6 +47,8 @@ GUIDE_LINES = [
     ("5. Nhập điểm ở “Tự chấm” (đơn vị tự chấm), “Khối chấm” (khối trưởng, khối phó chấm lại), “Ban TĐKT chấm” (chỉ các mục Ban chấm).", False),
     ("   Với tiêu chí Tỷ lệ/Chỉ tiêu: nhập giá trị thực hiện; chỉ tiêu riêng từng đơn vị ở trang “Chỉ tiêu đơn vị”.", False),
     ("6. Bấm “Kiểm tra dữ liệu”, rồi “Tính điểm”. Kết quả ở trang “Kết quả”, khác biệt giữa các lần chấm ở “Chênh lệch”.", False),
+    ("7. Khi có quyết định khen thưởng: ghi Được khen / Không được khen ở cột “Quyết định” (trang Đề nghị khen thưởng), rồi bấm", False),
+    ("   “Sang năm mới”: xlpy tạo sổ năm sau, chép khen thưởng đã quyết định vào Lịch sử khen thưởng, luân phiên Khối trưởng.", False),
     ("", False),
     ("Ô nền vàng nhạt: ô nhập liệu. Trang nền xanh (Kết quả, Chênh lệch, Kiểm tra…): xlpy ghi lại toàn bộ mỗi lần tính, không sửa tay.", False),
     ("xlpy không bao giờ sửa ô nhập liệu; trước khi ghi, bản cũ được giữ lại thành tệp .bak.xlsx bên cạnh.", False),
@@ -241,7 +245,7 @@ def build_workbook(
         _matrix_sheet(wb, sheet, units, criteria, stages.get(key, {}))
     measured = [str(c["code"]) for c in criteria if c.get("kind") in ("Tỷ lệ", "Chỉ tiêu")]
     _matrix_sheet(wb, S.TARGETS, units, criteria, targets or {}, codes=measured)
-    for t in R.TABLES:
+    for t in R.TABLES + Y.TABLES:
         input_table_sheet(wb, t, tables.get(t.sheet, []), blank_rows=blank_rows or 5)
     for name in (S.RESULTS, S.DIFFS, S.CHECKS):
         _output_placeholder(wb, name)

@@ -129,6 +129,23 @@ class Code(str, Enum):
     BAD_PERIOD = ("bad_period", "Ngày kết thúc trước ngày bắt đầu.")
     MISSING_DISCIPLINE_FORM = ("missing_discipline_form", "Có ngày kỷ luật nhưng chưa ghi hình thức kỷ luật.")
     BAD_YEAR = ("bad_year", "Năm không hợp lệ.")
+    # ---- the block's year: registration, decisions, the next year's workbook ------------
+    NOT_REGISTERED = ("not_registered", "Đề nghị danh hiệu mà tập thể, cá nhân chưa đăng ký thi đua đầu năm.")
+    REGISTRATION_EMPTY = ("registration_empty", "Trang Đăng ký thi đua chưa có dòng nào.")
+    REGISTRATION_DEDUCTION_FILLED = ("registration_deduction_filled",
+                                     "Điểm trừ “không đăng ký thi đua” để trống được xlpy lấy từ trang Đăng ký thi đua.")
+    REGISTRATION_DEDUCTION_CRITERION = ("registration_deduction_criterion",
+                                        "Tiêu chí trừ điểm không đăng ký thi đua không có hoặc không phải loại Điểm trừ.")
+    UNDECIDED_PROPOSAL = ("undecided_proposal",
+                          "Đề nghị chưa ghi Quyết định (Được khen / Không được khen): không chuyển sang lịch sử.")
+    NO_OUTCOME_COLUMN = ("no_outcome_column",
+                         "Trang Đề nghị khen thưởng chưa có cột Quyết định: đề nghị có Số quyết định được coi là được khen.")
+    ROTATION_ROLE = ("rotation_role", "Vai trò Khối trưởng, Khối phó năm nay thiếu hoặc trùng: chưa luân phiên được.")
+    ROTATION_ORDER = ("rotation_order", "Thứ tự luân phiên chưa khai, thiếu hoặc sai mã đơn vị.")
+    ROTATION_ELECTED = ("rotation_elected", "Chưa ghi Khối trưởng, Khối phó năm sau (được bầu) hoặc mã không phải đơn vị của khối.")
+    SETTING_IGNORED = ("setting_ignored", "Thiết lập không dùng với lựa chọn hiện tại nên được bỏ qua.")
+    DROPPED_COLUMN = ("dropped_column", "Cột không thuộc mẫu của xlpy không được chép sang sổ năm mới.")
+    NEW_BOOK_PROBLEM = ("new_book_problem", "Sổ năm mới vừa tạo có lỗi khi đọc lại (lỗi của xlpy: báo người quản trị).")
     # ---- reports --------------------------------------------------------------------------
     REPORT_SETTING_MISSING = ("report_setting_missing", "Văn bản có chỗ trống vì một mục cài đặt chưa ghi.")
     REPORT_AWARDS_UNCHECKED = ("report_awards_unchecked", "Phần đề nghị khen thưởng chưa có kết quả kiểm tra.")

@@ -234,7 +234,7 @@ def _options(act: Any, ui: UI, base: Path, book: Any) -> dict | None:
         if p.ribbon is not REQUIRED:
             opts[p.name] = p.ribbon
             continue
-        if not p.required:
+        if not p.required and not p.ask:
             continue
         if p.ask and p.kind in ("file", "folder"):
             folder = p.kind == "folder"

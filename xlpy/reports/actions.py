@@ -104,7 +104,9 @@ def render_reports(rnd: Any, format: str, out: Path, templates: Path | None = No
         return Result(False, "Chưa lập báo cáo: thư mục mẫu báo cáo riêng không dùng được (xem danh sách lỗi).", problems=problems)
     templates = folders[0] if folders else None
     settings = {spec.attr: rnd.settings.get(spec.attr) for spec in REPORT_SETTINGS}
-    ctx = build_context(rnd.result, settings, **awards_from_check(award_check(rnd)))
+    from ..year.registration import report_context
+
+    ctx = build_context(rnd.result, settings, registration=report_context(rnd), **awards_from_check(award_check(rnd)))
     _report_problems(ctx, rnd, problems)
     folder = Path(out)
     want_docx = "docx" in formats or "pdf" in formats

@@ -76,6 +76,10 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
         "total_money total_money_number total_money_words money_tt money_cn by_form by_subject summary note".split()
     ),
     "basis": tuple("national province texts joined".split()),
+    "registration": tuple(
+        "available units n_units n_registered n_signed not_registered not_signed signed_date summary "
+        "n_people people_titles people_summary".split()
+    ),
     "text": tuple("strengths limits directions".split()),
     "signer": tuple("authority title name".split()),
     "recipients": None,
@@ -232,6 +236,7 @@ def build_context(
     proposals_source: str = "",
     money_total: int | None = None,
     legal_texts: Iterable[str] | None = None,
+    registration: Mapping[str, Any] | None = None,
     today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Template context for one block.
@@ -241,7 +246,9 @@ def build_context(
     label or the attribute); ``units_info`` optional per-unit extras by code
     (``role``, ``email``); ``proposals`` the award proposals with verdicts (see
     :func:`normalise_proposals`), ``None`` when the rules were not checked;
-    ``legal_texts`` the rule set's laws and decrees (see :func:`awards_from_check`).
+    ``legal_texts`` the rule set's laws and decrees (see :func:`awards_from_check`);
+    ``registration`` who registered and who signed the pledge at the start of the year
+    (:func:`xlpy.year.registration.report_context`; ``None``: not shown).
     """
     if not isinstance(result, Mapping):
         if units_info is None and hasattr(result, "block"):
@@ -466,6 +473,7 @@ def build_context(
         "ineligible": _numbered(failed),
         "awards": awards,
         "basis": basis,
+        "registration": dict(registration) if registration else _no_registration(n),
         "text": {
             "strengths": _paragraphs(setting(settings, "strengths")) or [PLACEHOLDER],
             "limits": _paragraphs(setting(settings, "limits")) or [PLACEHOLDER],
@@ -482,6 +490,11 @@ def build_context(
         "chart_svg": "",
         "generated": vn.fmt_date(today or dt.date.today()),
     }
+
+
+def _no_registration(n_units: int) -> dict[str, Any]:
+    return {"available": False, "units": [], "n_units": n_units, "n_registered": 0, "n_signed": 0, "not_registered": "",
+            "not_signed": "", "signed_date": "", "summary": "", "n_people": 0, "people_titles": [], "people_summary": ""}
 
 
 def _notice_start(v: Any) -> int | None:

@@ -20,10 +20,15 @@ def check_book(book: Book, write: bool = True) -> Result:
     from .model import DAT, KHONG_DAT, VUOT
     from .sheets import compliance_sheet, money_sheet
 
+    from ..year.registration import check_proposals, listed_titles
+
     rnd, problems = load_round(book)
+    rnd.registrations  # the registration sheet and its setting, checked with the rest (xlpy.year.registration)
+    listed_titles(rnd, problems)
     report = rnd.check
     if report is None:
         return failure(book, problems, "kiểm tra khen thưởng")
+    check_proposals(rnd, report.input.proposals, problems)  # proposals without registration: warnings
     files = []
     if write:
         book.replace_outputs([compliance_sheet(report), money_sheet(report)])
@@ -48,8 +53,10 @@ def check_book(book: Book, write: bool = True) -> Result:
 
 def collect_history(src_path: Path, target_units: set[str], problems: Problems) -> list[HistoryRecord]:
     """History records found in an earlier year's workbook: its own history sheet, its
-    proposals that have a decision number (awarded), and its evaluation grades."""
+    proposals decided “Được khen” (column Quyết định; see :mod:`xlpy.year.decisions`)
+    and its evaluation grades."""
     from ..round import load_round
+    from ..year.decisions import decisions
     from . import inputs
 
     local = Problems()
@@ -60,37 +67,15 @@ def collect_history(src_path: Path, target_units: set[str], problems: Problems) 
         local.add("missing_year", R.HISTORY, "B", None, "Năm hoặc Ngày xét",
                   f"Sổ tính “{src_path.name}” không ghi Năm ở trang Cài đặt: không biết lịch sử thuộc năm nào.")
     else:
-        people = inputs.people(rnd.table(R.PEOPLE_TABLE), set(), Problems())
-        for p in people.values():
-            if p.grade:
-                out.append(HistoryRecord(year, T.CN, p.code, p.grade, "xep_loai", p.unit, p.name, row=p.row))
-        for c in inputs.collectives(rnd.table(R.COLLECTIVE_TABLE), {}, Problems()).values():
-            if c.grade:
-                if target_units and c.code not in target_units:
-                    local.add("unknown_unit", R.COLLECTIVES, f"A{c.row}", c.code, "mã đơn vị ở trang Đơn vị của sổ đích",
-                              f"Đơn vị “{c.code}” của sổ năm {year} không có ở trang Đơn vị của sổ đang nhập.")
-                    continue
-                out.append(HistoryRecord(year, T.TT, c.code, c.grade, "xep_loai", row=c.row))
-        data = rnd.table(R.PROPOSAL_TABLE)
-        for r in (data.rows if data else []):
-            decision = r.get("decision", "")
-            if not decision:
-                continue  # proposed but not (yet) decided: not history
-            subject, code = r.values.get("subject"), r.get("code", "")
-            title, kind = T.parse_title(r.values.get("title")), T.parse_kind(r.values.get("kind") or "Công trạng")
-            if subject is None or title is None or kind is None or not code:
-                local.add("unknown_title", R.PROPOSALS, r.addr("title"), r.values.get("title"), "đề nghị hợp lệ",
-                          f"Dòng {r.number} của sổ năm {year} không đọc được.")
-                continue
-            unit = people[code].unit if subject == T.CN and code in people else ""
-            check_unit = code if subject == T.TT else unit
+        d = decisions(rnd, int(year), local)
+        for h in d.records:
+            check_unit = h.code if h.subject == T.TT else h.unit
             if target_units and check_unit and check_unit not in target_units:
-                local.add("unknown_unit", R.PROPOSALS, r.addr("code"), check_unit, "mã đơn vị ở trang Đơn vị của sổ đích",
+                sheet = R.COLLECTIVES if h.kind == "xep_loai" else R.PROPOSALS
+                local.add("unknown_unit", sheet, f"A{h.row}" if h.row else "", check_unit, "mã đơn vị ở trang Đơn vị của sổ đích",
                           f"Đơn vị “{check_unit}” của sổ năm {year} không có ở trang Đơn vị của sổ đang nhập.")
                 continue
-            name = people[code].name if code in people else ""
-            out.append(HistoryRecord(year, subject, code, title, kind, unit, name, decision, r.get("decision_date"),
-                                     r.get("achievement", ""), r.number))
+            out.append(h)
     for p in local:
         problems.add(p.code, f"{src_path.name}: {p.sheet}", p.cell, p.found, p.expected, p.message, p.severity)
     return out

@@ -23,6 +23,8 @@ COMPLIANCE = "Tuân thủ"
 MONEY = "Tiền thưởng"
 
 YES_NO = {"Có": True, "Không": False}
+AWARDED, REFUSED = "Được khen", "Không được khen"
+OUTCOMES = {AWARDED: True, REFUSED: False}  # what the competent authority finally decided on a proposal
 SUBJECTS = {"Cá nhân": T.CN, "Tập thể": T.TT}
 GRADE_NAMES = tuple(T.GRADES.values())
 TITLE_NAMES = tuple(t.name for t in T.TITLES.values())
@@ -91,8 +93,11 @@ PROPOSAL_TABLE = Table(PROPOSALS, (
     C("Thứ tự Chủ tịch quyết định", "chair_order", "int", False, 12,
       "Khi vượt tỷ lệ và bằng phiếu: 1, 2, 3… do Chủ tịch Hội đồng quyết định", "0", minimum=0,
       what="thứ tự Chủ tịch quyết định"),
-    C("Số quyết định", "decision", "code", False, 16, "Điền sau khi có quyết định khen thưởng (để chuyển sang lịch sử năm sau)"),
+    C("Số quyết định", "decision", "code", False, 16, "Số quyết định khen thưởng (ghi cùng cột Quyết định)"),
     C("Ngày quyết định", "decision_date", "date", False, 13, "", "dd/mm/yyyy", what="ngày quyết định"),
+    C("Quyết định", "outcome", "choice", False, 15,
+      "Sau khi có quyết định: Được khen / Không được khen. Chỉ đề nghị Được khen chuyển sang Lịch sử khen thưởng "
+      "của năm sau (Sang năm mới, Nhập lịch sử)", choices=OUTCOMES, what="quyết định"),
     C("Ghi chú", "note", "text", False, 24, ""),
 ), feature="rules")
 
