@@ -117,17 +117,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 # printing
 
 
-# combining marks (zero width) and East Asian wide characters (two columns): rare in
-# Vietnamese NFC text, so most cells are measured by len()
-_ODD_WIDTH = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
-
-
 def _width(s: str) -> int:
-    """Columns ``s`` takes in a terminal."""
-    if s.isascii() or not _ODD_WIDTH.search(s):
+    """Columns ``s`` takes in a terminal: combining marks take none, East Asian wide
+    characters two.  Vietnamese text (precomposed Latin letters, general punctuation)
+    is measured by ``len``."""
+    if s.isascii():
         return len(s)
     import unicodedata
 
+    if all(ch < "\u0300" or "\u1e00" <= ch < "\u2300" for ch in s):  # Latin, Vietnamese, punctuation
+        return len(s)
     return sum(0 if unicodedata.combining(ch) else (2 if unicodedata.east_asian_width(ch) in "WF" else 1) for ch in s)
 
 
