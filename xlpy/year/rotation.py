@@ -105,29 +105,31 @@ def rotate(rule: str, members: Sequence[Member], order: Sequence[str] = (), elec
     seq = _order(order, by_code, cells.order, label, p)
     if seq is None:
         return None
+
+    def place(code: str | None, found: list[Member], role: str) -> int | None:
+        """Where this year's ``role`` stands in the declared order (None: said why)."""
+        if code is None:
+            _role_problem(found, role, label, members, p)
+            return None
+        if code not in seq:
+            p.add("rotation_order", S.SETTINGS, cells.order, code, f"mã {role} {code} trong Thứ tự luân phiên",
+                  f"Ô {cells.order}: {role} năm nay ({who(code)}) không có trong Thứ tự luân phiên; không biết ai kế tiếp.")
+            return None
+        return seq.index(code)
+
     if rule == Y.DEPUTY:
-        if deputy is None:
-            _role_problem(deputies, DEPUTY_ROLE, label, members, p)
+        i = place(deputy, deputies, DEPUTY_ROLE)
+        if i is None:
             return None
-        if deputy not in seq:
-            p.add("rotation_order", S.SETTINGS, cells.order, deputy, f"mã Khối phó {deputy} trong Thứ tự luân phiên",
-                  f"Ô {cells.order}: Khối phó năm nay ({who(deputy)}) không có trong Thứ tự luân phiên; không biết ai kế tiếp.")
-            return None
-        i = seq.index(deputy)
         nd = seq[(i + 1) % len(seq)] if len(seq) > 1 else None
         how = (f"Khối phó lên Khối trưởng: {who(deputy)} làm Khối trưởng; "
                + (f"đơn vị kế tiếp trong Thứ tự luân phiên, {who(nd)}, làm Khối phó." if nd else "không còn đơn vị nào làm Khối phó."))
         _unlisted(members, seq, cells.order, p)
         return Rotation(rule, leader, deputy, deputy, nd, how)
     # Y.ORDER
-    if leader is None:
-        _role_problem(leaders, LEADER, label, members, p)
+    i = place(leader, leaders, LEADER)
+    if i is None:
         return None
-    if leader not in seq:
-        p.add("rotation_order", S.SETTINGS, cells.order, leader, f"mã Khối trưởng {leader} trong Thứ tự luân phiên",
-              f"Ô {cells.order}: Khối trưởng năm nay ({who(leader)}) không có trong Thứ tự luân phiên; không biết ai kế tiếp.")
-        return None
-    i = seq.index(leader)
     nl = seq[(i + 1) % len(seq)]
     nd = seq[(i + 2) % len(seq)]
     nd = None if nd == nl else nd
