@@ -84,22 +84,31 @@ class OutputSheet:
 # cell text
 
 
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+# characters XML 1.0 cannot carry, and CR (an XML reader turns a literal CR into LF)
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\r\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # lookahead: "_x005F_x0041_" has two, sharing "_"
+CELL_LIMIT = 32_767  # the most characters an Excel cell holds
+
+
+def clip(s: str) -> str:
+    """Text composed by xlpy (a title, a header with a name in it) cut to what a cell holds."""
+    return s if len(s) <= CELL_LIMIT else s[: CELL_LIMIT - 1] + "…"
 
 
 def text_xml(s: str) -> str:
-    """Text for a ``<t>`` element: XML-escaped; characters XML cannot carry and literal
-    ``_xHHHH_`` sequences escaped the way Excel does (``_x000B_``, ``_x005F_x…``)."""
+    """Text for a ``<t>`` element: XML-escaped; characters XML cannot carry (and CR) and
+    literal ``_xHHHH_`` sequences escaped the way Excel does (``_x000D_``, ``_x005F_x…``)."""
     if "_x" in s:
-        s = _ESCAPE_LIKE.sub(r"_x005F_\1", s)
+        s = _ESCAPE_LIKE.sub("_x005F_", s)
     if _ILLEGAL.search(s):
         s = _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", s)
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def attr_xml(s: str) -> str:
-    return text_xml(s).replace('"', "&quot;")
+    """Text for an attribute: as :func:`text_xml`, with quotes, tabs and line feeds as character
+    references (an XML reader turns literal ones into spaces)."""
+    return text_xml(s).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
 
 
 def col_letter(n: int) -> str:
@@ -165,7 +174,7 @@ def _cell_slow(ref: str, v: Any, s: int, x_date: int, formatted: bool, date1904:
         return f'<c r="{ref}" s="{s}"><v>{float(v)!r}</v></c>'
     if isinstance(v, (dt.date, dt.datetime)):
         return f'<c r="{ref}" s="{s if formatted else x_date}"><v>{serial(v, date1904)!r}</v></c>'
-    return f'<c r="{ref}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{text_xml(str(v))}</t></is></c>'
+    return f'<c r="{ref}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{text_xml(clip(str(v)))}</t></is></c>'
 
 
 def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = False,
@@ -183,9 +192,9 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
     rows: list[str] = []
     ap = rows.append
     if out.title:
-        ap(f'<row r="1"><c r="A1" s="{x_title}" t="inlineStr"><is><t xml:space="preserve">{text_xml(out.title)}</t></is></c></row>')
+        ap(f'<row r="1"><c r="A1" s="{x_title}" t="inlineStr"><is><t xml:space="preserve">{text_xml(clip(out.title))}</t></is></c></row>')
     head_cells = "".join(
-        f'<c r="{letters[j]}{hr}" s="{x_head}" t="inlineStr"><is><t xml:space="preserve">{text_xml(str(h))}</t></is></c>'
+        f'<c r="{letters[j]}{hr}" s="{x_head}" t="inlineStr"><is><t xml:space="preserve">{text_xml(clip(str(h)))}</t></is></c>'
         for j, h in enumerate(out.header)
     )
     ap(f'<row r="{hr}">{head_cells}</row>')
@@ -210,7 +219,8 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
                 else:
                     ap(c_open[j] + rs + c_num[j] + repr(v) + "</v></c>")
             elif t is str:
-                ap(c_open[j] + rs + (c_str[j] + text_xml(v) + "</t></is></c>" if v else c_empty[j]))
+                ap(c_open[j] + rs + (c_str[j] + text_xml(v if len(v) <= CELL_LIMIT else clip(v)) + "</t></is></c>"
+                                     if v else c_empty[j]))
             elif v is None:
                 ap(c_open[j] + rs + c_empty[j])
             elif t is int:
@@ -224,7 +234,7 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
     last = r
     nr = out.notes_row
     for i, line in enumerate(out.notes):
-        ap(f'<row r="{nr + i}"><c r="A{nr + i}" s="{x_note}" t="inlineStr"><is><t xml:space="preserve">{text_xml(line)}</t></is></c></row>')
+        ap(f'<row r="{nr + i}"><c r="A{nr + i}" s="{x_note}" t="inlineStr"><is><t xml:space="preserve">{text_xml(clip(line))}</t></is></c></row>')
     end_row = max(last, nr + len(out.notes) - 1)
     dim = f"A1:{letters[-1]}{end_row}"
 
@@ -270,8 +280,9 @@ def table_xml(out: OutputSheet, ref: str, table_id: int, name: str) -> str:
 
 
 def _table_col_name(h: str) -> str:
-    # a table column name is the header cell's text; line breaks are written escaped
-    return attr_xml(str(h)).replace("\n", "_x000a_").replace("\r", "_x000d_")
+    # a table column name is the header cell's text, control characters escaped as Excel does
+    name = text_xml(clip(str(h))).replace('"', "&quot;")
+    return name.replace("\t", "_x0009_").replace("\n", "_x000a_")
 
 
 def table_name(sheet: str) -> str:
