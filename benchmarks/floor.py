@@ -2,11 +2,12 @@
 
     python benchmarks/floor.py BOOK.xlsx OUT.xlsx
 
-python-calamine reads the criteria and the block's scores, numpy computes weighted
-totals (rounded to 2 decimals), competition ranks and the 90/70/50 % classes,
-xlsxwriter writes a results sheet (code, name, points per criterion, total, rank,
-class) to a new file.  No validation, no stages, no caps, no ties explained, the
-input left alone: the cost of the job itself, which xlpy's figures are compared to.
+python-calamine reads the criteria and the three review sheets (self, block, office), numpy
+takes each cell's last entered review (office over block over self), computes weighted
+totals (rounded to 2 decimals), competition ranks and the 90/70/50 % classes, xlsxwriter
+writes a results sheet (code, name, points per criterion, total, rank, class) to a new
+file.  No validation, no caps, no ties explained, no styles, the input left alone: the cost
+of the job itself on the same data, which xlpy's figures are compared to.
 """
 
 from __future__ import annotations
@@ -26,10 +27,16 @@ def main(book: str, out: str) -> None:
     codes = [str(r[i_code]) for r in crit[1:] if r[i_code] != ""]
     weights = np.array([float(r[i_w] or 1.0) for r in crit[1:] if r[i_code] != ""])
     maximum = float(np.sum(np.array([float(r[i_max]) for r in crit[1:] if r[i_code] != ""]) * weights))
-    rows = wb.get_sheet_by_name("Khối chấm").to_python()
-    cols = [rows[0].index(c) for c in codes]
-    data = rows[1:]
-    pts = np.array([[r[j] if r[j] != "" else 0.0 for j in cols] for r in data], dtype=float)
+    pts = None
+    for name in ("Tự chấm", "Khối chấm", "Ban TĐKT chấm"):  # later reviews override earlier ones
+        rows = wb.get_sheet_by_name(name).to_python()
+        cols = [rows[0].index(c) for c in codes]
+        stage = np.array([[r[j] if r[j] != "" else np.nan for j in cols] for r in rows[1:]], dtype=float)
+        if pts is None:
+            pts, data = stage, rows[1:]
+        else:
+            pts = np.where(np.isnan(stage), pts, stage)
+    pts = np.nan_to_num(pts)
     total = np.round(pts @ weights, 2)
     order = np.argsort(-total, kind="stable")
     rank = np.empty(len(total), dtype=int)
