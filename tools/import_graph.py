@@ -30,10 +30,11 @@ cannot close a circle.  Imports of other packages are ignored.
 from __future__ import annotations
 
 import ast
+import itertools
 import sys
 from pathlib import Path
 
-__all__ = ["module_files", "imports_of", "graph", "cycles", "cycle_path", "main"]
+__all__ = ["cycle_path", "cycles", "graph", "imports_of", "main", "module_files"]
 
 
 def module_files(root: str | Path) -> dict[str, Path]:
@@ -245,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     for comp in found:
         print(f"- {', '.join(comp)}")
         path = cycle_path(g, comp)
-        for a, b in zip(path, path[1:]):
+        for a, b in itertools.pairwise(path):
             rel = files[a].relative_to(Path(root).resolve().parent)
             print(f"    {a} -> {b}   ({rel}:{g[a][b]})")
     return 1
