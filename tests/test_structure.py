@@ -476,8 +476,6 @@ def test_code_scanner_finds_an_uncatalogued_code(tmp_path):
     assert len(bad) == 9
 
 
-@pytest.mark.xfail(strict=True, reason="VIOLATION: catalogue not in reference.md (xlpy/docgen.py renders no section listing "
-                                       "xlpy.core.codes.catalogue(), so docs/reference.md names none of the codes)")
 def test_catalogue_is_in_the_reference():
     from xlpy.core.codes import Code
 

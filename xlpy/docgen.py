@@ -136,7 +136,20 @@ def render() -> str:
         for a in f["args"]:
             lines.append(f"| `{a}` | {f['arg_docs'].get(a, '')} |")
         lines.append("")
+    lines += catalogue_rows()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def catalogue_rows() -> list[str]:
+    """Every problem code (``--json``'s ``problems[].code``) with its general meaning."""
+    from .core.codes import catalogue
+
+    rows = ["## Mã lỗi và cảnh báo", "",
+            "Mỗi lỗi, cảnh báo xlpy báo (trong bảng lỗi, tệp `.loi.xlsx`, kết quả `--json`) mang một mã cố định dưới đây; "
+            "thông báo cụ thể nêu thêm trang, ô, giá trị gặp và cách sửa.", "",
+            "| Mã | Ý nghĩa |", "|---|---|"]
+    rows += [f"| `{code}` | {text.replace('|', '/')} |" for code, text in catalogue()]
+    return rows + [""]
 
 
 def main(argv: list[str] | None = None) -> int:
