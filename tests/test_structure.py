@@ -596,23 +596,12 @@ def test_schema_literal_scanner(tmp_path):
     assert lines == {"header": [2, 2, 10], "setting": [3], "sheet": [5]}, found
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "VIOLATION: headers and settings keys written outside xlpy/schema (lines in the report) — "
-    "book/prepare.py 'Mã đơn vị'/'Tên đơn vị' (score-sheet key headers: S.STAGE_KEYS); book/template.py new_workbook "
-    "'Tên khối', 'Năm'; excel/udfs.py 'Số chữ số thập phân'; mail/actions.py TEMPLATE_DIR_KEY, 'Máy chủ SMTP'; "
-    "mail/plan.py HEADER_SETTINGS, SUBJECT_KEYS, 'Email người gửi'; rules/inputs.py 'Ngày xét'; "
-    "rules/conditions.py 'Xếp loại tập thể'; samples.py and year/samples.py settings by key text; "
-    "year/newyear.py 'Năm'; year/rotation.py 'Khối trưởng năm sau', 'Khối phó năm sau'"))
 def test_headers_and_setting_keys_live_only_in_the_schema():
     found = schema_copies(PKG)
     problems = [f"header  {w}" for w in found["header"]] + [f"setting {w}" for w in found["setting"]]
     assert not problems, f"{len(problems)} copies of the schema outside xlpy/schema:\n" + "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "VIOLATION: sheet names written outside xlpy/schema (lines in the report) — core/model.py Stage.label "
-    "('Tự chấm', 'Khối chấm', 'Ban TĐKT chấm' = S.STAGE_SHEETS); core/explain.py fallback_note defaults; "
-    "reports/actions.py problems.warn(…, 'Cài đặt', …); year/newyear.py Plan.lines rows naming sheets"))
 def test_sheet_names_live_only_in_the_schema():
     found = schema_copies(PKG)
     assert not found["sheet"], f"{len(found['sheet'])} sheet names outside xlpy/schema:\n" + "\n".join(found["sheet"])
@@ -715,8 +704,6 @@ def settings_reads(root: Path | None = None) -> tuple[dict[str, list[int]], list
     return calls, others
 
 
-@pytest.mark.xfail(strict=True, reason="VIOLATION: xlpy/year/newyear.py:190 (_settings) parses the settings sheet's rows "
-                                       "itself (rnd.grid(S.SETTINGS), keys matched by norm) instead of using Round.settings")
 def test_settings_sheet_is_read_by_one_parser():
     from xlpy.schema import base
 
@@ -827,9 +814,7 @@ def _per_action(violations: dict[str, str]):
             else n for n in book_actions()]
 
 
-SETTINGS_READ_AGAIN = {
-    "new-year": "xlpy/year/newyear.py:190 (_settings) reads and parses the settings sheet's rows again (rnd.grid(S.SETTINGS))",
-}
+SETTINGS_READ_AGAIN: dict[str, str] = {}  # action -> known violation (none left)
 
 
 @pytest.mark.parametrize("action", _per_action(SETTINGS_READ_AGAIN))
@@ -843,16 +828,7 @@ def test_settings_sheet_is_parsed_once_per_action(reads_per_action, action):
     assert n == 1, f"{action}: the settings sheet's cells were read {n} times"
 
 
-SHEETS_READ_AGAIN = {
-    "new-year": "xlpy/year/newyear.py:190 (_settings) reads 'Cài đặt' again; :267 (_read) and :280 (_extra_headers) read "
-                "'Đơn vị', 'Tiêu chí', 'Bậc điểm', 'Xếp loại', 'Cá nhân', 'Lịch sử khen thưởng' again; "
-                "xlpy/year/decisions.py:101 (_table) reads 'Cá nhân', 'Tập thể', 'Đề nghị khen thưởng' again",
-    "prepare": "xlpy/book/prepare.py:38 reads each score sheet ('Tự chấm', 'Khối chấm', 'Ban TĐKT chấm') again",
-    "validate": "xlpy/year/registration.py:153 (_person_codes, via Round.registrations) reads 'Cá nhân' again",
-    "check": "xlpy/year/registration.py:153 reads 'Cá nhân' again; :218 (_title_column) reads 'Đề nghị khen thưởng' again",
-    "report": "xlpy/year/registration.py:153 reads 'Cá nhân' again",
-    "send": "xlpy/year/registration.py:153 reads 'Cá nhân' again",
-}
+SHEETS_READ_AGAIN: dict[str, str] = {}  # action -> known violation (none left)
 
 
 @pytest.mark.parametrize("action", _per_action(SHEETS_READ_AGAIN))

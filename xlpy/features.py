@@ -249,3 +249,19 @@ def all_sheet_names() -> list[str]:
 
 def settings() -> tuple[Setting, ...]:
     return tuple(s for f in FEATURES for s in f.settings)
+
+
+_BY_ATTR: dict[str, Setting] = {}
+
+
+def setting(attr: str) -> Setting:
+    """The declared setting whose attribute is ``attr``; its ``key`` is the text officers see
+    in the settings sheet (code names a setting by its attribute, never by that text)."""
+    if not _BY_ATTR:
+        _BY_ATTR.update((s.attr, s) for s in settings())
+    return _BY_ATTR[attr]
+
+
+def keyed(values: dict[str, Any]) -> dict[str, Any]:
+    """Settings given by attribute, keyed by the text officers see (as a settings sheet holds them)."""
+    return {setting(attr).key: v for attr, v in values.items()}

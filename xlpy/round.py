@@ -84,6 +84,9 @@ class Round:
         self.name = book.name
         self.path: Path | None = getattr(book, "path", None)
         self.sheets = resolve_sheets(book, problems)
+        self._grids: dict[str, Any] = {}
+        self._merged: dict[str, Any] = {}
+        self._tables: dict[str, TableData | None] = {}
         self.settings = self._settings()
         self.block: Block | None = None
         self.entries: dict[Stage, Entries] = {}
@@ -95,22 +98,32 @@ class Round:
         self.base_problems = Problems()
         self._load_block()
 
-    # ---- reading ---------------------------------------------------------------
+    # ---- reading: each sheet once, each table once (its problems recorded once) ------------
     def grid(self, canonical: str):
-        name = self.sheets.get(canonical)
-        return None if name is None else self.book.grid(name)
+        """The cells of a declared sheet (None when absent), read from the book once."""
+        if canonical not in self._grids:
+            name = self.sheets.get(canonical)
+            self._grids[canonical] = None if name is None else self.book.grid(name)
+        return self._grids[canonical]
 
     def merged(self, canonical: str):
-        name = self.sheets.get(canonical)
-        return [] if name is None else self.book.merged(name)
+        if canonical not in self._merged:
+            name = self.sheets.get(canonical)
+            self._merged[canonical] = [] if name is None else self.book.merged(name)
+        return self._merged[canonical]
 
     def table(self, spec) -> TableData | None:
-        """An input table, read against its declared columns (None when the sheet is absent)."""
+        """An input table, read against its declared columns once (None when the sheet is absent)."""
+        if spec.sheet in self._tables:  # one declared table per sheet
+            return self._tables[spec.sheet]
         if self.sheets.get(spec.sheet) is None:
             if spec.required:
                 self.problems.add("missing_sheet", spec.sheet, "", "(không có)", f"trang “{spec.sheet}”", BB.missing_sheet_message(spec.sheet))
-            return None
-        return read_table(self.grid(spec.sheet), spec, self.problems, self.merged(spec.sheet))
+            data = None
+        else:
+            data = read_table(self.grid(spec.sheet), spec, self.problems, self.merged(spec.sheet))
+        self._tables[spec.sheet] = data
+        return data
 
     def _settings(self) -> SettingValues:
         if self.sheets.get(S.SETTINGS) is None:

@@ -22,6 +22,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from .features import keyed
+
 # ---------------------------------------------------------------------------
 # 1. Khối Tham mưu – Tổng hợp, 100 points (scheme B)
 # ---------------------------------------------------------------------------
@@ -99,21 +101,21 @@ def _tmth() -> dict[str, Any]:
     block = _matrix(codes, _TMTH_BLOCK)
     self_ = {u: {**row, **_TMTH_SELF_RAISES.get(u, {})} for u, row in block.items()}
     return {
-        "settings": {
-            "Tên khối": "Khối thi đua các cơ quan Tham mưu – Tổng hợp",
-            "Năm": 2025,
-            "Kỳ đánh giá": "Tổng kết năm",
-            "Ngày xét": dt.date(2025, 12, 15),
-            "Số chữ số thập phân": 2,
-            "Cách xếp hạng": "Đồng hạng (1, 1, 3)",
-            "Cách lấy điểm cuối": "Người chấm sau cùng",
-            "Thứ tự phá hòa": "07; TY_LE_NU; PHIEU_BAU",
-            "Trần điểm thưởng": 15,
-            "Điểm tối đa": 100,
-            "Ngưỡng tỷ lệ nữ (%)": 70,
-            "Email người gửi": "khoitruong@skhcn.example.gov.vn",
-            "Email Ban TĐKT": "bantdkt@example.gov.vn",
-        },
+        "settings": keyed({
+            "block_name": "Khối thi đua các cơ quan Tham mưu – Tổng hợp",
+            "year": 2025,
+            "period": "Tổng kết năm",
+            "round_date": dt.date(2025, 12, 15),
+            "decimals": 2,
+            "rank_method": "Đồng hạng (1, 1, 3)",
+            "final_policy": "Người chấm sau cùng",
+            "tie_break": "07; TY_LE_NU; PHIEU_BAU",
+            "bonus_cap": 15,
+            "max_total": 100,
+            "women_threshold": 70,
+            "mail_sender_email": "khoitruong@skhcn.example.gov.vn",
+            "mail_office_email": "bantdkt@example.gov.vn",
+        }),
         "units": [
             {"code": c, "name": n, "role": r, "women_share": w, "email": e, "cc": ""} for c, n, r, w, e in _TMTH_UNITS
         ],
@@ -171,21 +173,21 @@ def _cum1() -> dict[str, Any]:
     block = _matrix(codes, _CUM1_BLOCK)
     self_ = {u: {**row, **_CUM1_SELF_RAISES.get(u, {})} for u, row in block.items()}
     return {
-        "settings": {
-            "Tên khối": "Cụm thi đua số I",
-            "Năm": 2024,
-            "Kỳ đánh giá": "Tổng kết năm",
-            "Ngày xét": dt.date(2024, 12, 20),
-            "Số chữ số thập phân": 2,
-            "Cách xếp hạng": "Đồng hạng (1, 1, 3)",
-            "Cách lấy điểm cuối": "Người chấm sau cùng",
-            "Thứ tự phá hòa": "",
-            "Trần điểm nội dung": 950,
-            "Trần điểm thưởng": 50,
-            "Điểm tối đa": 1000,
-            "Email người gửi": "cumtruong@phanthiet.example.gov.vn",
-            "Email Ban TĐKT": "bantdkt@example.gov.vn",
-        },
+        "settings": keyed({
+            "block_name": "Cụm thi đua số I",
+            "year": 2024,
+            "period": "Tổng kết năm",
+            "round_date": dt.date(2024, 12, 20),
+            "decimals": 2,
+            "rank_method": "Đồng hạng (1, 1, 3)",
+            "final_policy": "Người chấm sau cùng",
+            "tie_break": "",
+            "content_cap": 950,
+            "bonus_cap": 50,
+            "max_total": 1000,
+            "mail_sender_email": "cumtruong@phanthiet.example.gov.vn",
+            "mail_office_email": "bantdkt@example.gov.vn",
+        }),
         "units": [
             {"code": c, "name": n, "role": r, "women_share": w, "email": e, "cc": ""} for c, n, r, w, e in _CUM1_UNITS
         ],
@@ -251,19 +253,19 @@ def _phuong() -> dict[str, Any]:
     # the cluster re-checked one figure: P08 reported 400 cashless payments, 396 verified
     block = {"P08": {"4": 396, "5.2": round(396 * 100 / 450, 1)}}
     return {
-        "settings": {
-            "Tên khối": "Cụm thi đua các phường – phong trào chi trả an sinh xã hội không dùng tiền mặt",
-            "Năm": 2025,
-            "Kỳ đánh giá": "Tổng kết năm",
-            "Ngày xét": dt.date(2025, 12, 10),
-            "Số chữ số thập phân": 2,
-            "Cách xếp hạng": "Đồng hạng (1, 1, 3)",
-            "Cách lấy điểm cuối": "Người chấm sau cùng",
-            "Thứ tự phá hòa": "2; 3; PHIEU_BAU",
-            "Trần điểm thưởng": 15,
-            "Email người gửi": "cumtruong.ninhkieu@example.gov.vn",
-            "Email Ban TĐKT": "bantdkt@example.gov.vn",
-        },
+        "settings": keyed({
+            "block_name": "Cụm thi đua các phường – phong trào chi trả an sinh xã hội không dùng tiền mặt",
+            "year": 2025,
+            "period": "Tổng kết năm",
+            "round_date": dt.date(2025, 12, 10),
+            "decimals": 2,
+            "rank_method": "Đồng hạng (1, 1, 3)",
+            "final_policy": "Người chấm sau cùng",
+            "tie_break": "2; 3; PHIEU_BAU",
+            "bonus_cap": 15,
+            "mail_sender_email": "cumtruong.ninhkieu@example.gov.vn",
+            "mail_office_email": "bantdkt@example.gov.vn",
+        }),
         "units": [
             {"code": c, "name": n, "role": r, "women_share": w, "email": e, "cc": "", "votes": v}
             for c, n, r, w, e, v in _PHUONG_UNITS

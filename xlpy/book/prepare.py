@@ -12,6 +12,8 @@ from ..schema.base import code_text, is_blank, norm
 from .io import Book
 from .sheet import OutputSheet
 
+KEY_HEADERS = tuple(c.header for c in S.STAGE_KEYS)  # a score sheet starts with the unit code and name
+
 
 def prepare(book: Book) -> Result:
     from ..round import load_round
@@ -30,20 +32,20 @@ def prepare(book: Book) -> Result:
     for sheet, codes in plan:
         actual = rnd.sheets.get(sheet)
         if actual is None:
-            book.replace_outputs([OutputSheet(sheet, ["Mã đơn vị", "Tên đơn vị", *codes], [[u.code, u.name] for u in units],
+            book.replace_outputs([OutputSheet(sheet, [*KEY_HEADERS, *codes], [[u.code, u.name] for u in units],
                                               widths={0: 12, 1: 36}, input=True, landscape=True)])
             created.append(sheet)
             written += 2 + len(codes) + 2 * len(units)
             continue
-        grid = book.grid(actual) or []
+        grid = rnd.grid(sheet) or []
         header = list(grid[0]) if grid else []
         have_cols = {norm(code_text(h)) for h in header if not is_blank(h)}
         cells: dict[tuple[int, int], object] = {}
         names: dict[int, str] = {}
         col = len(header)
         if not header:
-            cells[(1, 1)], cells[(1, 2)] = "Mã đơn vị", "Tên đơn vị"
-            names.update({1: "Mã đơn vị", 2: "Tên đơn vị"})
+            cells[(1, 1)], cells[(1, 2)] = KEY_HEADERS
+            names.update({1: KEY_HEADERS[0], 2: KEY_HEADERS[1]})
             col = 2
         for code in codes:
             if norm(code) not in have_cols:

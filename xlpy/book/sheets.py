@@ -41,7 +41,7 @@ def results_sheet(result: BlockResult) -> OutputSheet:
     rows = []
     for u in result.units:
         pts = result.point_matrix[pos[u.code]]
-        note = " ".join(x for x in (notes_of.unit(u.code), fallback_note(u.fallback)) if x)
+        note = " ".join(x for x in (notes_of.unit(u.code), fallback_note(u.fallback, S.BLOCK, S.SELF)) if x)
         rows.append([u.rank, u.place, u.code, u.name, *pts.tolist(), u.content, u.bonus, u.deduction, u.total, u.klass, note])
     fmt = _fmt(s.decimals)
     total_col = 4 + n + 3

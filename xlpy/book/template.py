@@ -258,9 +258,11 @@ def build_workbook(
 
 def new_workbook(path: str | Path, *, block_name: str = "", year: int | None = None) -> Path:
     """The blank canonical workbook, with a few empty input rows styled for typing."""
+    from ..features import setting
+
     settings: dict[str, Any] = {}
     if block_name:
-        settings["Tên khối"] = block_name
+        settings[setting("block_name").key] = block_name
     if year:
-        settings["Năm"] = year
+        settings[setting("year").key] = year
     return build_workbook(path, settings=settings, blank_rows=15)

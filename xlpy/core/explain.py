@@ -111,8 +111,9 @@ class TieNotes:
         return text + "."
 
 
-def fallback_note(criteria: Iterable[str], later: str = "Khối chấm", earlier: str = "Tự chấm") -> str:
-    """The mark on a result whose points came partly from an earlier review stage."""
+def fallback_note(criteria: Iterable[str], later: str, earlier: str) -> str:
+    """The mark on a result whose points came partly from an earlier review stage: ``later``
+    and ``earlier`` are the two review sheets' names."""
     codes = list(criteria)
     if not codes:
         return ""

@@ -73,10 +73,6 @@ class Stage(str, Enum):
     BLOCK = "block"  # khối trưởng, khối phó chấm lại
     OFFICE = "office"  # Ban Thi đua – Khen thưởng chấm (ghi đè từng mục)
 
-    @property
-    def label(self) -> str:
-        return {"self": "Tự chấm", "block": "Khối chấm", "office": "Ban TĐKT chấm"}[self.value]
-
 
 class FinalPolicy(str, Enum):
     LAST = "last"  # người chấm sau cùng quyết định

@@ -69,7 +69,9 @@ def score_table(points: Any, criteria: Any, decimals: Any = 2, detail: Any = Fal
     from ..schema import core as S
     from ..schema.base import norm
 
-    d = A.int_arg(decimals, 2, "Số chữ số thập phân", 0, 9)
+    from ..features import setting
+
+    d = A.int_arg(decimals, 2, setting("decimals").key, 0, 9)
     want_detail = A.bool_arg(detail, False)
     problems = Problems()
     crit, groups, where = _criteria(criteria, bands, problems)

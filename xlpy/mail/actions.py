@@ -20,6 +20,7 @@ from typing import Any, Iterator
 from ..actions import Result, Table
 from ..book.io import Book
 from ..core.problems import Problems
+from ..features import setting
 from ..schema import core as layout
 from .delivery import BAD_STATUSES, STATUS_SHEET, STATUS_VI, deliver, status_sheet
 from .plan import Plan, assign_attachments, build_plan, clean_settings, display_names, results_of
@@ -236,16 +237,14 @@ def send(
     return Result(ok, message, data=data, problems=problems, files=out_files, table=_table(data))
 
 
-TEMPLATE_DIR_KEY = "Thư mục mẫu riêng"
-
-
 def own_templates(settings: MailSettings, cells: dict[str, str], path: Path, problems: Problems) -> list[Path]:
     """The office's own template folder, only when named in the "Thư mục mẫu riêng" setting
     (a folder beside the workbook is not picked up by itself).  The first time a folder
     is used on this computer account, a warning names it."""
     from ..templating import own_folder
 
-    return own_folder(settings.template_dir, path.parent, problems, key=TEMPLATE_DIR_KEY, cell=cells.get(TEMPLATE_DIR_KEY, ""),
+    key = setting("mail_template_dir").key
+    return own_folder(settings.template_dir, path.parent, problems, key=key, cell=cells.get(key, ""),
                       code="mail_template_dir", what="mẫu thư", advice="Kiểm tra thư chạy thử trước khi gửi.")
 
 
@@ -260,8 +259,9 @@ def _make_backend(settings: MailSettings, problems: Problems, retry_delay: float
             problems.add("mail_outlook", layout.SETTINGS, "", "Thư nháp Outlook", "Outlook trên Windows", str(e))
             return None, str(e)
     if not settings.smtp_host:
-        msg = f"chưa có 'Máy chủ SMTP' trong sheet '{layout.SETTINGS}'"
-        problems.add("mail_no_host", layout.SETTINGS, "", "", "Máy chủ SMTP", msg[0].upper() + msg[1:] + ".")
+        key = setting("mail_smtp_host").key
+        msg = f"chưa có '{key}' trong sheet '{layout.SETTINGS}'"
+        problems.add("mail_no_host", layout.SETTINGS, "", "", key, msg[0].upper() + msg[1:] + ".")
         return None, msg
     password = None
     if settings.smtp_user:

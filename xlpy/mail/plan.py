@@ -17,6 +17,7 @@ from typing import Any, Sequence
 
 from ..book.io import nfc
 from ..core.problems import Problems
+from ..features import setting
 from ..schema import core as layout
 from .compose import ComposeError, Composed, SubjectError, compose, make_env
 from .headers import clean_header_text, describe, needs_cleaning, visible
@@ -213,29 +214,29 @@ def recipient_context(base: dict, r: Recipient, results: dict[str, dict[str, Any
 
 def sender_address(settings: MailSettings, problems: Problems) -> Address | None:
     raw = settings.sender_email or (settings.smtp_user if "@" in settings.smtp_user else "")
+    key = setting("mail_sender_email").key
     if not raw:
-        problems.add("mail_no_sender", layout.SETTINGS, "", "", "Email người gửi",
-                     f"Chưa có 'Email người gửi' trong sheet '{layout.SETTINGS}'.")
+        problems.add("mail_no_sender", layout.SETTINGS, "", "", key, f"Chưa có '{key}' trong sheet '{layout.SETTINGS}'.")
         return None
     try:
         return parse_address(raw, settings.sender_name)
     except AddressError as e:
         problems.add("mail_bad_sender", layout.SETTINGS, "", raw, "ten@coquan.gov.vn",
-                     f"'Email người gửi' sai: {e}.")
+                     f"'{key}' sai: {e}.")
         return None
 
 
-# settings whose text ends up in a header: (attribute of MailSettings, key in the settings sheet)
+# settings whose text ends up in a header: (attribute of MailSettings, the declared setting)
 HEADER_SETTINGS = (
-    ("sender_name", "Tên người gửi"),
-    ("office_name", "Tên Ban TĐKT"),
-    ("block_name", "Tên khối"),
-    ("period", "Kỳ đánh giá"),
-    ("subject_unit", "Tiêu đề thư đơn vị"),
-    ("subject_office", "Tiêu đề thư Ban TĐKT"),
-    ("sender_email", "Email người gửi"),
+    ("sender_name", "mail_sender_name"),
+    ("office_name", "mail_office_name"),
+    ("block_name", "block_name"),
+    ("period", "period"),
+    ("subject_unit", "mail_subject_unit"),
+    ("subject_office", "mail_subject_office"),
+    ("sender_email", "mail_sender_email"),
 )
-SUBJECT_KEYS = {"unit": "Tiêu đề thư đơn vị", "office": "Tiêu đề thư Ban TĐKT"}
+SUBJECT_SETTINGS = {"unit": "mail_subject_unit", "office": "mail_subject_office"}
 
 
 def clean_settings(settings: MailSettings, cells: dict[str, str], problems: Problems) -> MailSettings:
@@ -244,7 +245,8 @@ def clean_settings(settings: MailSettings, cells: dict[str, str], problems: Prob
     import dataclasses
 
     changes: dict[str, str] = {}
-    for attr, key in HEADER_SETTINGS:
+    for attr, declared in HEADER_SETTINGS:
+        key = setting(declared).key
         value = getattr(settings, attr) or ""
         if not needs_cleaning(value):
             continue
@@ -291,7 +293,7 @@ def build_plan(
                 item.composed = compose(r, recipient_context(base, r, results), item.attachments, sender=sender,
                                         subject_template=subject, env=env, date=date)
             except SubjectError as e:
-                key = SUBJECT_KEYS["unit" if r.kind == "unit" else "office"]
+                key = setting(SUBJECT_SETTINGS["unit" if r.kind == "unit" else "office"]).key
                 cell = (setting_cells or {}).get(key, "")
                 where = f"{layout.SETTINGS}!{cell}" if cell else f"{layout.SETTINGS} ('{key}')"
                 item.error = f"tiêu đề thư ({where}) {e.reason}"

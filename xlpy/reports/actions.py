@@ -8,6 +8,7 @@ from typing import Any
 
 from ..actions import Result
 from ..core.problems import Problems, Severity
+from ..schema.core import SETTINGS
 from . import pdf as pdfmod
 from .context import REPORT_SETTINGS, awards_from_check, build_context
 from .render import DOCUMENTS, INTERNAL_DIR, TemplateError, check_template, render_block, slug
@@ -59,7 +60,7 @@ def _report_problems(ctx: dict, rnd: Any, problems: Problems) -> None:
     cells = _setting_cells(rnd)
     for w in ctx.get("warnings") or []:
         key = w["setting"]
-        problems.warn("report_setting_missing", "Cài đặt", cells.get(key, ""), "(ô trống)",
+        problems.warn("report_setting_missing", SETTINGS, cells.get(key, ""), "(ô trống)",
                       f"“{key}” có giá trị", w["message"])
     aw = ctx["awards"]
     if not aw["available"]:

@@ -21,10 +21,13 @@ from functools import lru_cache
 from fractions import Fraction
 from typing import Any
 
+from ..schema.rules import COLLECTIVE_TABLE
 from .history import HistoryIndex, best_streak, missing_years, years_text
 from .model import CHO_QUYET_DINH, CN, DAT, KHONG_DAT, TT, Collective, Discipline, Person, Proposal, RulesInput, Verdict
 from .quotas import ROUNDING_LABELS, as_fraction, compare, fmt_pct, fmt_share, min_required, votes_needed
 from .ruleset import Rule, RuleSet
+
+_UNIT_GRADE = COLLECTIVE_TABLE.column("grade")  # a collective's grade: the column its reason names
 from .settings import RuleSettings
 from .titles import DISCIPLINE, EVALUATION_ORDER, GRADE_RANK, GRADES, INITIATIVE_CODES, INITIATIVE_LEVELS, KINDS, SUBJECT_LABELS, TITLES, title_name
 
@@ -342,7 +345,7 @@ class Evaluator:
 
     def m_unit_grade(self, c, op, value, cand: Candidate) -> Cond:
         col = cand.collective
-        return self._compare_grade(col.grade if col else None, op, value, "tập thể ", "Xếp loại tập thể")
+        return self._compare_grade(col.grade if col else None, op, value, "tập thể ", _UNIT_GRADE.header)
 
     def m_initiative_level(self, c, op, value, cand: Candidate) -> Cond:
         level = cand.person.initiative_level if cand.person else 0

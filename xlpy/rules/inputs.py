@@ -232,14 +232,17 @@ def rules_input(
     settings_cell: str,
 ) -> RulesInput | None:
     """Everything the checks need (without block ranks, which the Round adds)."""
+    from ..features import setting
+
     units = {u.code: u for u in unit_list}
+    k_year, k_date = setting("year").key, setting("round_date").key
     if year is None and round_date is None:
-        problems.add("missing_year", settings_sheet, settings_cell, None, "Năm hoặc Ngày xét",
-                     "Trang Cài đặt chưa có Năm và Ngày xét: không biết áp dụng bộ quy định khen thưởng nào.")
+        problems.add("missing_year", settings_sheet, settings_cell, None, f"{k_year} hoặc {k_date}",
+                     f"Trang {settings_sheet} chưa có {k_year} và {k_date}: không biết áp dụng bộ quy định khen thưởng nào.")
     elif round_date is None:
         round_date = dt.date(year, 12, 31)  # type: ignore[arg-type]
-        problems.warn("missing_round_date", settings_sheet, settings_cell, None, "Ngày xét",
-                      f"Chưa có Ngày xét: dùng 31/12/{year} để chọn bộ quy định khen thưởng.")
+        problems.warn("missing_round_date", settings_sheet, settings_cell, None, k_date,
+                      f"Chưa có {k_date}: dùng 31/12/{year} để chọn bộ quy định khen thưởng.")
     elif year is None:
         year = round_date.year
     ppl = people(tables.get(R.PEOPLE), set(units), problems)

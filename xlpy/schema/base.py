@@ -473,6 +473,7 @@ class SettingValues:
     values: dict[str, Any] = field(default_factory=dict)  # attr -> parsed value (only keys typed)
     cells: dict[str, str] = field(default_factory=dict)  # attr -> "B12"
     sheet: str = "Cài đặt"
+    unknown: dict[str, Any] = field(default_factory=dict)  # keys xlpy does not declare -> value as typed
 
     def get(self, attr: str) -> Any:
         if attr in self.values:
@@ -523,6 +524,8 @@ def read_settings(grid: Sequence[Sequence[Any]] | None, specs: Sequence[Setting]
             else:
                 problems.warn("unknown_setting", sheet, addr_k, key, "một khóa xlpy biết",
                               f"Khóa “{key}” không phải thiết lập của xlpy nên được bỏ qua.")
+                if not is_blank(raw):
+                    out.unknown[key] = raw  # kept as typed (a new year's workbook carries it)
             continue
         if spec.attr in seen:
             problems.add("duplicate_setting", sheet, addr_k, key, "mỗi khóa một dòng",

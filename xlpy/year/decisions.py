@@ -21,7 +21,6 @@ from ..core.problems import Problems
 from ..rules import titles as T
 from ..rules.model import HistoryRecord
 from ..schema import rules as R
-from ..schema.base import read_table
 
 
 @dataclass
@@ -97,8 +96,8 @@ def decisions(rnd: Any, year: int, problems: Problems, *, where: str = "") -> De
 
 
 def _table(rnd: Any, spec):
-    """A table read again for its raw rows; its problems were reported when the round was checked."""
-    return read_table(rnd.grid(spec.sheet), spec, Problems(), rnd.merged(spec.sheet))
+    """A table as the round read it (once; its problems recorded once)."""
+    return rnd.table(spec)
 
 
 __all__ = ["Decisions", "decisions"]

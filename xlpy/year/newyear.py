@@ -28,12 +28,13 @@ from typing import Any
 
 from ..actions import Result, Table
 from ..core.problems import Problems
+from ..features import setting
 from ..rules import titles as T
 from ..rules.model import HistoryRecord
 from ..schema import core as S
 from ..schema import rules as R
 from ..schema import year as Y
-from ..schema.base import Column, Row, Setting, TableData, is_blank, norm, read_table
+from ..schema.base import Column, Row, Setting, TableData, is_blank, norm
 from .decisions import Decisions, decisions
 from .rotation import Cells, Member, Rotation, rotate, rule_label
 
@@ -87,22 +88,22 @@ class Plan:
         n_grades = len([h for h in self.history_new if h.kind == "xep_loai"])
         rows = [
             ["Sổ tính", self.book + " (không thay đổi)", self.target.name],
-            ["Năm", y0, y1],
+            [setting("year").key, y0, y1],
             ["Khối trưởng", self.who(ro.leader), self.who(ro.next_leader)],
             ["Khối phó", self.who(ro.deputy), self.who(ro.next_deputy)],
             ["Cách chọn", rule_label(ro.rule), ro.how],
-            ["Đơn vị", str(self.counts.get("units", 0)), "giữ nguyên (vai trò theo luân phiên; Phiếu bầu để trống)"],
+            [S.UNITS, str(self.counts.get("units", 0)), "giữ nguyên (vai trò theo luân phiên; Phiếu bầu để trống)"],
             ["Tiêu chí, bậc điểm, xếp loại", f"{self.counts.get('criteria', 0)}, {self.counts.get('bands', 0)}, "
              f"{self.counts.get('classes', 0)} dòng", "giữ nguyên"],
-            ["Cài đặt", "", f"giữ nguyên, Năm {y1}" + ("; để trống: " + "; ".join(f"{k} ({v})" for k, v in self.cleared)
+            [S.SETTINGS, "", f"giữ nguyên, Năm {y1}" + ("; để trống: " + "; ".join(f"{k} ({v})" for k, v in self.cleared)
                                                        if self.cleared else "")],
-            ["Cá nhân", f"{self.counts.get('people', 0)} người",
+            [R.PEOPLE, f"{self.counts.get('people', 0)} người",
              "giữ mã, họ tên, đơn vị, giới tính, kỷ luật; để trống xếp loại, điểm, sáng kiến"],
-            ["Lịch sử khen thưởng", f"{self.history_existing} dòng",
+            [R.HISTORY, f"{self.history_existing} dòng",
              f"{self.history_existing + len(self.history_new)} dòng: thêm {len(self.history_new) - n_grades} khen thưởng đã quyết định "
              f"và {n_grades} xếp loại năm {y0}" + (f" ({self.history_already} dòng năm {y0} đã có, không chép lại)"
                                                   if self.history_already else "")],
-            ["Đề nghị khen thưởng", self.proposals, "để trống (chỉ đề nghị Được khen vào lịch sử)"],
+            [R.PROPOSALS, self.proposals, "để trống (chỉ đề nghị Được khen vào lịch sử)"],
             ["Để trống", "", ", ".join(EMPTIED) + f"; số liệu trang {R.COLLECTIVES} (giữ mã đơn vị)"],
         ]
         if self.dropped:
@@ -158,7 +159,8 @@ def make_plan(book: Any, target: Path | None = None) -> tuple[Plan | None, Probl
     v = rnd.settings
     year = v.get("year") or (v.get("round_date").year if v.get("round_date") else None)
     if year is None and not any(p.code == "missing_year" for p in out):
-        out.add("missing_year", S.SETTINGS, v.cell("year") or "B", None, "Năm", "Trang Cài đặt chưa có Năm: không biết năm sau là năm nào.")
+        k = setting("year").key
+        out.add("missing_year", S.SETTINGS, v.cell("year") or "B", None, k, f"Trang {S.SETTINGS} chưa có {k}: không biết năm sau là năm nào.")
     if out.has_errors or year is None or rnd.units_table is None:
         return None, out
     year = int(year)
@@ -180,23 +182,14 @@ def make_plan(book: Any, target: Path | None = None) -> tuple[Plan | None, Probl
 
 
 def _settings(rnd: Any, plan: Plan) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    from ..features import settings as declared
-
-    specs = {norm(s.key): s for s in declared()}
+    """Next year's settings from the round's (read once): what was typed, as its label; the
+    year's own values (dates, numbers of documents, this year's texts) and, when the leader
+    changes, the leader's own settings cleared; keys xlpy does not know carried as typed."""
     v = rnd.settings
     values: dict[str, Any] = {}
     cleared: list[tuple[str, str]] = []
     leader_changes = plan.rotation.next_leader != plan.rotation.leader
-    for i, row in enumerate(rnd.grid(S.SETTINGS) or []):
-        if not row or is_blank(row[0]):
-            continue
-        key = str(row[0]).strip()
-        raw = row[1] if len(row) > 1 else None
-        spec = specs.get(norm(key))
-        if spec is None:
-            if i > 0 and not is_blank(raw):
-                values[key] = _plain(raw)  # a key xlpy does not know: carried as typed (reported when read)
-            continue
+    for spec in v.specs.values():
         if not v.is_set(spec.attr):
             continue
         value = v.get(spec.attr)
@@ -204,7 +197,8 @@ def _settings(rnd: Any, plan: Plan) -> tuple[dict[str, Any], list[tuple[str, str
             cleared.append((spec.key, _shown(spec, value)))
             continue
         values[spec.key] = _label(spec, value)
-    values["Năm"] = plan.next_year
+    values.update((k, _plain(raw)) for k, raw in v.unknown.items())  # reported when read
+    values[setting("year").key] = plan.next_year
     return values, cleared
 
 
@@ -262,9 +256,7 @@ def _history(rnd: Any, plan: Plan) -> None:
 
 
 def _read(rnd: Any, spec) -> TableData | None:
-    if rnd.sheets.get(spec.sheet) is None:
-        return None
-    return read_table(rnd.grid(spec.sheet), spec, Problems(), rnd.merged(spec.sheet))  # checked when the round was read
+    return rnd.table(spec) if rnd.sheets.get(spec.sheet) is not None else None  # as the round read it
 
 
 def _records(rnd: Any, spec, plan: Plan) -> list[dict[str, Any]]:

@@ -32,7 +32,7 @@ from ..core.problems import Problems
 from ..rules import titles as T
 from ..schema import rules as RS
 from ..schema import year as Y
-from ..schema.base import header_map, norm, read_table
+from ..schema.base import header_map, norm
 
 LADDERS = (("LDTT", "CSTDCS", "CSTD_TINH"), ("TTLDTT", "TTLDXS"), ("CO_TINH", "CO_CP"))
 
@@ -96,7 +96,7 @@ def read(rnd: Any, problems: Problems) -> Registrations:
     actual = rnd.sheets.get(Y.REGISTRATION)
     if actual is None:
         return Registrations(False)
-    data = read_table(rnd.grid(Y.REGISTRATION), Y.REGISTRATION_TABLE, problems, rnd.merged(Y.REGISTRATION))
+    data = rnd.table(Y.REGISTRATION_TABLE)
     out = Registrations(True, sheet=actual)
     if data is None:
         return out
@@ -150,7 +150,7 @@ def read(rnd: Any, problems: Problems) -> Registrations:
 def _person_codes(rnd: Any) -> set[str]:
     if rnd.sheets.get(RS.PEOPLE) is None:
         return set()
-    data = read_table(rnd.grid(RS.PEOPLE), RS.PEOPLE_TABLE, Problems(), rnd.merged(RS.PEOPLE))  # reported by the check
+    data = rnd.table(RS.PEOPLE_TABLE)  # as the round reads it for the check (once)
     return {r.get("code") for r in (data.rows if data else []) if r.get("code")}
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..core.problems import Problems
+from ..features import setting
 from ..schema import core as S
 from ..schema import year as Y
 from ..schema.base import norm
@@ -86,8 +87,8 @@ def rotate(rule: str, members: Sequence[Member], order: Sequence[str] = (), elec
         return f"{names.get(code, code)} ({code})" if code else "(không có)"
 
     if rule == Y.ELECTED:
-        nl = _elected(elected[0], "Khối trưởng năm sau", cells.leader, members, p, required=True)
-        nd = _elected(elected[1], "Khối phó năm sau", cells.deputy, members, p, required=False)
+        nl = _elected(elected[0], setting("next_leader").key, cells.leader, members, p, required=True)
+        nd = _elected(elected[1], setting("next_deputy").key, cells.deputy, members, p, required=False)
         if nl and nd and nl == nd:
             p.add("rotation_elected", S.SETTINGS, cells.deputy, nd, "một đơn vị khác Khối trưởng năm sau",
                   f"Ô {cells.deputy}: Khối phó năm sau trùng Khối trưởng năm sau ({nd}).")
@@ -96,8 +97,8 @@ def rotate(rule: str, members: Sequence[Member], order: Sequence[str] = (), elec
         return Rotation(rule, leader, deputy, nl, nd, f"Bầu tại hội nghị tổng kết: {who(nl)} làm Khối trưởng"
                         + (f", {who(nd)} làm Khối phó." if nd else "; chưa có Khối phó."))
 
-    for attr, cell in (("Khối trưởng năm sau", cells.leader), ("Khối phó năm sau", cells.deputy)):
-        value = elected[0] if attr.startswith("Khối trưởng") else elected[1]
+    for attr, cell, value in (("next_leader", cells.leader, elected[0]), ("next_deputy", cells.deputy, elected[1])):
+        attr = setting(attr).key
         if value:
             p.warn("setting_ignored", S.SETTINGS, cell, value, f"để trống (cách luân phiên: {label})",
                    f"Ô {cell}: “{attr}” chỉ dùng khi Luân phiên Khối trưởng là “{rule_label(Y.ELECTED)}”; đang chọn “{label}” "

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..features import keyed
 from ..schema import year as Y
 
 D = dt.date
@@ -43,7 +44,7 @@ def _so_nganh() -> dict[str, Any]:
               "CN07": [CSTDCS], "CN08": [LDTT], "CN09": [LDTT], "CN10": [LDTT]}
     rows += [_reg(CN, c, t, D(2025, 1, 20)) for c, t in people.items()]
     order = "SKHCN; LMHTX; VPUB; VPDB; SNV; STC; SNNMT; SNGV; SDTTG; VNC"
-    return {"settings": {"Luân phiên Khối trưởng": "Khối phó lên Khối trưởng", "Thứ tự luân phiên": order},
+    return {"settings": keyed({"rotation": "Khối phó lên Khối trưởng", "rotation_order": order}),
             Y.REGISTRATION: rows}
 
 
@@ -53,15 +54,15 @@ def _thang_1000() -> dict[str, Any]:
     rows = [_reg(TT, c, t, on, "Có", pact) for c, t in units.items()]
     people = {"C01": [CSTDCS], "C02": [CSTDCS], "C03": [CSTDCS], "C04": [CSTDT], "C05": [CSTDT], "C06": [LDTT], "C07": [LDTT]}
     rows += [_reg(CN, c, t, D(2024, 1, 12)) for c, t in people.items()]
-    return {"settings": {"Luân phiên Khối trưởng": "Theo thứ tự luân phiên", "Thứ tự luân phiên": "PTH; LGI; TPH; HTN; PQY"},
+    return {"settings": keyed({"rotation": "Theo thứ tự luân phiên", "rotation_order": "PTH; LGI; TPH; HTN; PQY"}),
             Y.REGISTRATION: rows}
 
 
 def _ty_le() -> dict[str, Any]:
     on, pact = D(2025, 2, 5), D(2025, 2, 12)
     rows = [_reg(TT, f"P0{i}", [TTLDTT], on, "Không" if i == 7 else "Có", None if i == 7 else pact) for i in range(1, 9)]
-    return {"settings": {"Luân phiên Khối trưởng": "Bầu tại hội nghị tổng kết", "Khối trưởng năm sau": "P02",
-                         "Khối phó năm sau": "P06"},
+    return {"settings": keyed({"rotation": "Bầu tại hội nghị tổng kết", "next_leader": "P02",
+                         "next_deputy": "P06"}),
             Y.REGISTRATION: rows}
 
 
