@@ -157,3 +157,29 @@ def test_a_header_that_only_looks_like_a_known_one_is_an_error(sample_copy):
     assert not r.ok
     e = found["header_lookalike"]
     assert e.sheet == L.UNITS and e.cell == "B1" and "Tên đơn vị" in e.message
+
+
+def test_no_classification_without_a_maximum(tmp_path):
+    """Deduction criteria only and no “Điểm tối đa”: nothing to measure classes against — an error
+    at the setting, not every unit “Hoàn thành xuất sắc” against a maximum of 0."""
+    from xlpy.book.template import build_workbook
+    from xlpy.features import keyed
+
+    crit = [{"code": "D1", "name": "Vi phạm chế độ báo cáo", "kind": "Điểm trừ", "max_points": 5.0}]
+    units = [{"code": "A", "name": "Đơn vị A"}, {"code": "B", "name": "Đơn vị B"}]
+    scores = {"A": {"D1": 1.0}, "B": {"D1": 0.0}}
+    path = build_workbook(tmp_path / "khoi.xlsx", settings=keyed({"block_name": "Khối thử", "year": 2025}),
+                          tables={L.UNITS: units, L.CRITERIA: crit}, stages={"self": scores, "block": scores})
+    r, found = run(path)
+    assert not r.ok
+    e = found["no_maximum"]
+    assert e.is_error and e.sheet == L.SETTINGS
+    # with the scale typed, the same block classes normally
+    wb = openpyxl.load_workbook(path)
+    from conftest import set_settings
+
+    set_settings(wb, {"max_total": 100})
+    wb.save(path)
+    r, found = run(path)
+    assert r.ok, r.message
+    assert {u["code"]: u["total"] for u in r.data["units"]} == {"A": -1.0, "B": 0.0}

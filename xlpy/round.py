@@ -235,11 +235,14 @@ def assemble_block(settings, units, crit, groups, classes, entries: dict, target
     _check_scores(units, crit, entries, settings.final_policy.value, p)
     if p.has_errors:
         return None
-    if settings_values is not None:
-        _check_maximum(settings, crit, settings_values, p)
     stages = {st: e.values for st, e in entries.items() if not e.empty}
-    return Block(settings=settings, units=tuple(units), criteria=tuple(crit), groups=tuple(groups), classes=classes,
-                 stages=stages, targets=targets.values if targets is not None else None)
+    block = Block(settings=settings, units=tuple(units), criteria=tuple(crit), groups=tuple(groups), classes=classes,
+                  stages=stages, targets=targets.values if targets is not None else None)
+    if settings_values is not None:  # the workbook classifies its units: the maximum must mean something
+        _check_maximum(block, settings_values, p)
+        if p.has_errors:
+            return None
+    return block
 
 
 def _check_targets(crit, units, entries: dict, targets: Entries | None, criteria_rows: dict, problems: Problems) -> None:
@@ -299,17 +302,23 @@ def _check_scores(units, crit, entries: dict, policy: str, p: Problems) -> None:
                    f"(đánh dấu ở cột Ghi chú của trang Kết quả): {describe_cells(cells)}.")
 
 
-def _check_maximum(settings, crit, values: SettingValues, problems: Problems) -> None:
-    if settings.max_total is None and any(c.part is Part.BONUS for c in crit):
-        content = sum(c.max_points * c.effective_weight for c in crit if c.part is Part.CONTENT)
-        bonus = sum(c.max_points * c.effective_weight for c in crit if c.part is Part.BONUS)
-        if settings.content_cap is not None:
-            content = min(content, settings.content_cap)
-        if settings.bonus_cap is not None:
-            bonus = min(bonus, settings.bonus_cap)
+def _check_maximum(block: Block, values: SettingValues, problems: Problems) -> None:
+    """The maximum classes are measured against, when the settings leave it to the criteria:
+    never 0 (nothing to measure against), and said when it includes bonus points."""
+    from .features import setting
+
+    if block.settings.max_total is not None:
+        return
+    key, cell = setting("max_total").key, values.cell("max_total") or "B"
+    content, bonus = block.part_max(Part.CONTENT), block.part_max(Part.BONUS)
+    if content + bonus <= 0:
+        problems.add("no_maximum", S.SETTINGS, cell, "(trống)", "thang điểm xếp loại lớn hơn 0",
+                     f"“{key}” để trống và các tiêu chí không có điểm cộng nào (chỉ có điểm trừ), nên không có thang "
+                     f"điểm để xếp loại. Nhập thang điểm xếp loại vào ô này, hoặc thêm tiêu chí cộng điểm.")
+    elif bonus > 0:
         problems.warn(
-            "max_includes_bonus", S.SETTINGS, values.cell("max_total") or "B", "(trống)", "thang điểm xếp loại",
-            f"“Điểm tối đa” để trống nên xếp loại tính trên {fmt_num(content + bonus)} điểm "
+            "max_includes_bonus", S.SETTINGS, cell, "(trống)", "thang điểm xếp loại",
+            f"“{key}” để trống nên xếp loại tính trên {fmt_num(content + bonus)} điểm "
             f"(gồm {fmt_num(bonus)} điểm thưởng). Nếu thang điểm xếp loại là {fmt_num(content)}, nhập {fmt_num(content)} vào ô này.")
 
 

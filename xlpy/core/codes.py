@@ -83,6 +83,7 @@ class Code(str, Enum):
     BAD_TIE_BREAK = ("bad_tie_break", "Khóa phá hòa không phải mã tiêu chí, TY_LE_NU hay PHIEU_BAU.")
     BAD_ORDER_TOKEN = ("bad_order_token", "Khóa thứ tự xét khi vượt tỷ lệ không hợp lệ.")
     MAX_INCLUDES_BONUS = ("max_includes_bonus", "Điểm tối đa để trống: xếp loại tính trên điểm tối đa gồm cả điểm thưởng.")
+    NO_MAXIMUM = ("no_maximum", "Không có thang điểm để xếp loại (Điểm tối đa để trống, không có tiêu chí cộng điểm).")
     # ---- units and criteria -----------------------------------------------------------
     NO_UNITS = ("no_units", "Chưa có đơn vị nào.")
     NO_CRITERIA = ("no_criteria", "Chưa có tiêu chí nào.")

@@ -229,18 +229,18 @@ class Block:
                 return u
         raise KeyError(code)
 
+    def part_max(self, part: "Part") -> float:
+        """The most points a part (content or bonus) can give, after its cap."""
+        total = sum(c.max_points * c.effective_weight for c in self.criteria if c.part is part)
+        cap = {Part.CONTENT: self.settings.content_cap, Part.BONUS: self.settings.bonus_cap}.get(part)
+        return min(total, cap) if cap is not None else total
+
     @property
     def nominal_max(self) -> float:
         """The maximum total, for classification: the declared one, else content + bonus maxima."""
         if self.settings.max_total is not None:
             return self.settings.max_total
-        content = sum(c.max_points * c.effective_weight for c in self.criteria if c.part is Part.CONTENT)
-        bonus = sum(c.max_points * c.effective_weight for c in self.criteria if c.part is Part.BONUS)
-        if self.settings.content_cap is not None:
-            content = min(content, self.settings.content_cap)
-        if self.settings.bonus_cap is not None:
-            bonus = min(bonus, self.settings.bonus_cap)
-        return content + bonus
+        return self.part_max(Part.CONTENT) + self.part_max(Part.BONUS)
 
     def with_stage(self, stage: Stage, scores: Any) -> "Block":
         stages = dict(self.stages)
