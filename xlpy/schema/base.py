@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..core.problems import Problems
@@ -30,15 +31,27 @@ from ..core.problems import Problems
 # names
 
 
+def _norm(s: Any) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(s if s is not None else "")).casefold().split())
+
+
+_norm_str = lru_cache(maxsize=1 << 16)(_norm)  # the same few names and codes come back in every workbook
+
+
 def norm(s: Any) -> str:
     """The form names are compared in: NFC, case-folded, white space collapsed."""
-    return " ".join(unicodedata.normalize("NFC", str(s if s is not None else "")).casefold().split())
+    return _norm_str(s) if type(s) is str else _norm(s)
+
+
+@lru_cache(maxsize=1 << 14)
+def _fold(s: str) -> str:
+    t = unicodedata.normalize("NFD", norm(s).replace("đ", "d"))
+    return "".join(ch for ch in t if not unicodedata.combining(ch))
 
 
 def fold(s: Any) -> str:
     """:func:`norm` without Vietnamese accents (đ → d): for spotting look-alikes only."""
-    t = unicodedata.normalize("NFD", norm(s).replace("đ", "d"))
-    return "".join(ch for ch in t if not unicodedata.combining(ch))
+    return _fold(s if type(s) is str else norm(s))
 
 
 _COPY_SUFFIX = re.compile(r"^[\s_\-.()\[\]0-9]*(copy|ban sao|sao|cu|moi|new|old)?[\s_\-.()\[\]0-9]*$")
@@ -47,6 +60,13 @@ _COPY_SUFFIX = re.compile(r"^[\s_\-.()\[\]0-9]*(copy|ban sao|sao|cu|moi|new|old)
 def looks_like(name: str, known: str) -> bool:
     """True when ``name`` is not ``known`` but could be meant as it: equal without accents,
     ``known`` plus a copy suffix (“ (2)”, “ - copy”, “_cu”), or a near typo."""
+    if type(name) is str and type(known) is str:
+        return _looks_like(name, known)
+    return _looks_like.__wrapped__(name, known)
+
+
+@lru_cache(maxsize=1 << 14)
+def _looks_like(name: str, known: str) -> bool:
     a, b = fold(name), fold(known)
     if not a or not b or norm(name) == norm(known):
         return False
@@ -65,8 +85,15 @@ class Match:
 
 def match_name(name: Any, known: Iterable[str]) -> Match:
     """Match ``name`` against ``known`` names (see the module docstring)."""
+    known = tuple(known)
+    if type(name) is str and all(type(k) is str for k in known):
+        return _match_name(name, known)
+    return _match_name.__wrapped__(name, known)
+
+
+@lru_cache(maxsize=1 << 12)
+def _match_name(name: Any, known: tuple[str, ...]) -> Match:
     n = norm(name)
-    known = list(known)
     for k in known:
         if norm(k) == n:
             return Match(k)
@@ -164,11 +191,16 @@ class Setting:
 # cells
 
 
+_LETTERS: list[str] = []
+
+
 def cell_ref(row: int, col: int) -> str:
     """Excel address from 0-based grid indices."""
-    from ..book.sheet import col_letter
+    if col >= len(_LETTERS):
+        from ..book.sheet import col_letter
 
-    return f"{col_letter(col + 1)}{row + 1}"
+        _LETTERS.extend(col_letter(j + 1) for j in range(len(_LETTERS), col + 1))
+    return f"{_LETTERS[col]}{row + 1}"
 
 
 def is_blank(v: Any) -> bool:
@@ -211,8 +243,38 @@ def parse_date(v: Any) -> dt.date | None:
     return None
 
 
+_CHOICE_MAPS: dict[tuple[int, tuple], tuple[Mapping[str, Any], dict[str, Any]]] = {}
+
+
+def _choice_map(choices: Mapping[str, Any], aliases: tuple) -> dict[str, Any]:
+    """The normalised label/value -> value map of a declaration's choices, built once per declaration."""
+    key = (id(choices), aliases)
+    hit = _CHOICE_MAPS.get(key)
+    if hit is not None and hit[0] is choices:
+        return hit[1]
+    by = {norm(k): val for k, val in choices.items()}
+    by.update({norm(val): val for val in choices.values() if isinstance(val, str)})
+    by.update({norm(a): a for a in aliases})
+    if len(_CHOICE_MAPS) > 4096:
+        _CHOICE_MAPS.clear()
+    _CHOICE_MAPS[key] = (choices, by)  # the reference keeps the id from being reused
+    return by
+
+
 YES_WORDS = ("có", "co", "x", "true", "1", "đúng", "yes")
 NO_WORDS = ("không", "khong", "false", "0", "sai", "no")
+
+
+_CELL_ERROR: list[type] = []
+
+
+def _cell_error() -> type:
+    """:class:`xlpy.book.io.CellError`, imported once (the book layer imports this module's users)."""
+    if not _CELL_ERROR:
+        from ..book.io import CellError
+
+        _CELL_ERROR.append(CellError)
+    return _CELL_ERROR[0]
 
 
 class CellReader:
@@ -226,11 +288,15 @@ class CellReader:
         self.p.add(code, self.sheet, addr, found, expected, message)
 
     def text(self, v: Any, addr: str) -> str | None:
-        from ..book.io import CellError
-
         if is_blank(v):
             return None
-        if isinstance(v, CellError):
+        if type(v) is str:
+            if is_nfd(v):
+                self.p.warn("unicode_nfd", self.sheet, addr, v, "văn bản Unicode dựng sẵn (NFC)",
+                            "Văn bản được gõ ở dạng Unicode tổ hợp; xlpy đã chuẩn hóa về dạng dựng sẵn để so khớp.")
+                return unicodedata.normalize("NFC", v).strip()
+            return v.strip()
+        if isinstance(v, _cell_error()):
             self.err("excel_error", addr, v.code, "văn bản", f"Ô {addr} đang chứa lỗi Excel {v.code}. Sửa công thức hoặc nhập trực tiếp.")
             return None
         if isinstance(v, str):
@@ -244,13 +310,11 @@ class CellReader:
 
     def number(self, v: Any, addr: str, what: str, *, required: bool = False, minimum: float | None = None,
                maximum: float | None = None, positive: bool = False, integer: bool = False) -> float | None:
-        from ..book.io import CellError
-
         if is_blank(v):
             if required:
                 self.err("missing_value", addr, None, f"một số ({what})", f"Ô {addr} cần có {what}. Nhập một số vào ô này.")
             return None
-        if isinstance(v, CellError):
+        if isinstance(v, _cell_error()):
             self.err("excel_error", addr, v.code, f"một số ({what})", f"Ô {addr} đang chứa lỗi Excel {v.code}. Sửa công thức hoặc nhập trực tiếp {what}.")
             return None
         if isinstance(v, bool) or not isinstance(v, (int, float)):
@@ -289,9 +353,7 @@ class CellReader:
         if is_blank(v):
             return None
         text = self.text(v, addr)
-        by = {norm(k): val for k, val in choices.items()}
-        by.update({norm(val): val for val in choices.values() if isinstance(val, str)})
-        by.update({norm(a): a for a in aliases})
+        by = _choice_map(choices, tuple(aliases))
         if norm(text) in by:
             return by[norm(text)]
         m = match_name(text, list(choices))
@@ -437,6 +499,9 @@ def read_table(grid: Sequence[Sequence[Any]] | None, table: Table, problems: Pro
         row = Row(i, {}, pos, raw)
         for k, col in cols.items():
             v = raw[k]
+            if v is None or v == "":  # a blank cell is None whatever its kind (rd.value says nothing of it)
+                row.values[k] = None
+                continue
             before = problems.error_count
             row.values[k] = rd.value(col, v, cell_ref(i, pos[k]))
             if problems.error_count > before:
