@@ -72,6 +72,7 @@ class FileBook:
         self._pkg: Package | None = None
         self._cal: Any = None
         self._grids: dict[str, Grid] = {}
+        self._sheets: dict[str, Any] = {}  # calamine's parsed sheets: grid() and merged() share one parse
 
     # ---- reading ----------------------------------------------------------
     @property
@@ -101,7 +102,7 @@ class FileBook:
         if sheet not in self._cal.sheet_names:
             return None
         try:
-            rows = self._cal.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            rows = self._sheet(sheet).to_python(skip_empty_area=False)
         except Exception as e:  # noqa: BLE001
             raise BookFileError("corrupt_sheet", self.path, f"trang “{sheet}” bị hỏng, không đọc được ({_short(e)})",
                                 "Mở bản sao lưu hoặc chép dữ liệu sang sổ tính mới (xlpy new).") from None
@@ -119,11 +120,17 @@ class FileBook:
         self._grids[sheet] = rows
         return rows
 
+    def _sheet(self, sheet: str) -> Any:
+        cal = self._sheets.get(sheet)
+        if cal is None:
+            cal = self._sheets[sheet] = self._cal.get_sheet_by_name(sheet)
+        return cal
+
     def merged(self, sheet: str) -> list[Merged]:
         self.package
         if sheet not in self._cal.sheet_names:
             return []
-        ranges = self._cal.get_sheet_by_name(sheet).merged_cell_ranges or []
+        ranges = self._sheet(sheet).merged_cell_ranges or []
         return [(a[0], a[1], b[0], b[1]) for a, b in ranges]
 
     # ---- writing ----------------------------------------------------------
@@ -178,6 +185,7 @@ class FileBook:
         self._pkg = None
         self._cal = None
         self._grids = {}
+        self._sheets = {}
 
     def lock(self):
         from ..fsio import BookLock
