@@ -224,11 +224,43 @@ class Package:
 
     # ---- parts -------------------------------------------------------------------
     def _read_raw(self, name: str, limit: int | None = None) -> bytes:
+        info = self.infos.get(name)
+        if info is not None:
+            data = self._read_direct(info, limit)
+            if data is not None:
+                return data
         try:
             with self.zip.open(name) as fh:
                 return fh.read(limit) if limit else fh.read()
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as e:
             raise BookFileError("corrupt_part", self.path, f"tệp bị hỏng: không giải nén được phần “{name}” ({type(e).__name__})", FIX_BACKUP) from None
+
+    def _read_direct(self, info: zipfile.ZipInfo, limit: int | None) -> bytes | None:
+        """A part's bytes inflated straight from the file's bytes (no zipfile stream objects);
+        None when anything is unusual (zipfile then reads it, or says what is wrong)."""
+        d = self._data
+        off = info.header_offset
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or d[off:off + 4] != b"PK\x03\x04":
+            return None
+        try:
+            nlen, xlen = struct.unpack_from("<2H", d, off + 26)
+            start = off + 30 + nlen + xlen
+            comp = d[start:start + info.compress_size]
+            if len(comp) != info.compress_size:
+                return None
+            if info.compress_type == zipfile.ZIP_STORED:
+                out = comp
+            elif limit:
+                return zlib.decompressobj(-15).decompress(comp, limit)
+            else:
+                out = zlib.decompress(comp, -15, info.file_size or 64)
+        except (zlib.error, struct.error, ValueError):
+            return None
+        if limit:
+            return out[:limit]
+        if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+            return None
+        return out
 
     def read(self, name: str) -> bytes:
         return self._read_raw(name)
