@@ -26,6 +26,7 @@ import time
 import zipfile
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Mapping
 
@@ -245,15 +246,20 @@ class Package:
         try:
             nlen, xlen = struct.unpack_from("<2H", d, off + 26)
             start = off + 30 + nlen + xlen
-            comp = d[start:start + info.compress_size]
-            if len(comp) != info.compress_size:
+            end = start + info.compress_size
+            if end > len(d):
                 return None
+            mv = memoryview(d)
             if info.compress_type == zipfile.ZIP_STORED:
-                out = comp
+                out = bytes(mv[start:end])
             elif limit:
-                return zlib.decompressobj(-15).decompress(comp, limit)
+                # the head of a part: inflate a prefix first, the whole part only if that was not enough
+                head = zlib.decompressobj(-15).decompress(mv[start:min(end, start + limit + 2048)], limit)
+                if len(head) < limit and start + limit + 2048 < end:
+                    head = zlib.decompressobj(-15).decompress(mv[start:end], limit)
+                return head
             else:
-                out = zlib.decompress(comp, -15, info.file_size or 64)
+                out = zlib.decompress(mv[start:end], -15, info.file_size or 64)
         except (zlib.error, struct.error, ValueError):
             return None
         if limit:
@@ -334,16 +340,26 @@ def open_package(path: str | os.PathLike) -> Package:
 # small XML helpers (string level: parts xlpy does not own are never re-serialised)
 
 
+@lru_cache(maxsize=64)
+def _attr_re(name: str) -> re.Pattern:
+    return re.compile(r'(?:^|\s)' + re.escape(name) + r'\s*=\s*("([^"]*)"|\'([^\']*)\')')
+
+
 def _attr(tag: str, name: str) -> str:
-    m = re.search(r'(?:^|\s)' + re.escape(name) + r'\s*=\s*("([^"]*)"|\'([^\']*)\')', tag)
+    m = _attr_re(name).search(tag)
     if not m:
         return ""
     return m.group(2) if m.group(2) is not None else m.group(3)
 
 
 def _attr_ns_any(tag: str, local: str) -> str:
-    m = re.search(r'\s\w+:' + re.escape(local) + r'\s*=\s*"([^"]*)"', tag)
+    m = _attr_ns_re(local).search(tag)
     return m.group(1) if m else ""
+
+
+@lru_cache(maxsize=16)
+def _attr_ns_re(local: str) -> re.Pattern:
+    return re.compile(r'\s\w+:' + re.escape(local) + r'\s*=\s*"([^"]*)"')
 
 
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
