@@ -489,25 +489,63 @@ def read_table(grid: Sequence[Sequence[Any]] | None, table: Table, problems: Pro
     if missing:
         return None
     rd = CellReader(table.sheet, problems)
-    cols = {c.key: c for c in table.columns if c.key in pos}
+    cols = [(c.key, pos[c.key], c, _fast_kind(c)) for c in table.columns if c.key in pos]
+    keys = list(pos)
+    idx = [pos[k] for k in keys]
+    width = max(idx, default=-1) + 1
     rows = []
     for i in range(1, len(grid)):
         r = grid[i]
-        raw = {k: (r[j] if j < len(r) else None) for k, j in pos.items()}
-        if all(is_blank(v) for v in raw.values()):
+        if len(r) >= width:
+            cells = [r[j] for j in idx]
+        else:
+            cells = [r[j] if j < len(r) else None for j in idx]
+        if all(v is None or v == "" or is_blank(v) for v in cells):
             continue
+        raw = dict(zip(keys, cells))
         row = Row(i, {}, pos, raw)
-        for k, col in cols.items():
+        values = row.values
+        for k, j, col, fast in cols:
             v = raw[k]
             if v is None or v == "":  # a blank cell is None whatever its kind (rd.value says nothing of it)
-                row.values[k] = None
+                values[k] = None
                 continue
+            if fast is not None:  # the common, valid case converted here; anything else as CellReader.value says
+                t = type(v)
+                if fast == "text" and t is str:
+                    x = v.strip()
+                    if not x:
+                        values[k] = None
+                        continue
+                    if v.isascii() or not is_nfd(v):
+                        values[k] = x
+                        continue
+                elif fast != "text" and (t is float or t is int):
+                    lo, hi, positive, integer = fast
+                    x = float(v)
+                    if (math.isfinite(x) and (lo is None or x >= lo) and (hi is None or x <= hi) and (not positive or x > 0)
+                            and (not integer or x.is_integer())):
+                        values[k] = int(x) if integer else x
+                        continue
             before = problems.error_count
-            row.values[k] = rd.value(col, v, cell_ref(i, pos[k]))
+            values[k] = rd.value(col, v, cell_ref(i, j))
             if problems.error_count > before:
                 row.bad.add(k)
         rows.append(row)
     return TableData(rows, pos)
+
+
+def _fast_kind(col: Column) -> Any:
+    """How :func:`read_table` may convert a valid cell of ``col`` itself: "text", the number
+    bounds (minimum, maximum, positive, integer) as :meth:`CellReader.value` applies them, or None."""
+    kind = col.kind
+    if kind in ("text", "code"):
+        return "text"
+    if kind in ("number", "int", "percent"):
+        lo = col.minimum if col.minimum is not None else (0 if kind == "percent" else None)
+        hi = col.maximum if col.maximum is not None else (100 if kind == "percent" else None)
+        return (lo, hi, col.positive, kind == "int")
+    return None
 
 
 # ---------------------------------------------------------------------------------------
