@@ -34,7 +34,7 @@ from ..rules.model import CHO_QUYET_DINH, CN, DAT, KHONG_DAT, TT, VUOT
 from ..rules.model import Proposal as RuleProposal
 from ..rules.quotas import Cap, cap_of
 from ..rules.titles import title_name
-from ..schema.base import fmt_num, norm
+from ..schema.base import _norm, fmt_num, norm
 from .model import NOT_HERE, UNCHECKED, BlockFile, Expected, Proposal, Province, ProvinceSettings, Row, Unit
 
 # titles the province decides (or, for the Cờ of the Government, proposes): Luật TĐKT 2022 Điều 80
@@ -161,8 +161,14 @@ def _allot(c: _Ctx, props: list[Proposal], awaiting: set[int], cap: int, key: Ca
     wait = {rp.key for rp in rps if rp.row in awaiting}
     a = allot(rps, wait, cap, lambda rp: key(by[rp.row]))
     decided = {rp.row: a.decided[rp.key] for rp in rps}
-    tie_of = {rp.row: (places, [by[g.row] for g in grp]) for rp in rps if rp.key in a.tie_of
-              for places, grp in [a.tie_of[rp.key]]}
+    groups: dict[int, tuple[int, list[Proposal]]] = {}  # one list per group of equals, shared by its members
+    tie_of = {}
+    for rp in rps:
+        if rp.key in a.tie_of:
+            places, grp = a.tie_of[rp.key]
+            if id(grp) not in groups:
+                groups[id(grp)] = (places, [by[g.row] for g in grp])
+            tie_of[rp.row] = groups[id(grp)]
     place = {rp.row: a.place[rp.key] for rp in rps}
     return decided, tie_of, place
 
@@ -231,7 +237,7 @@ def co_tinh_rows(c: _Ctx) -> list[Row]:
             inside.append(p)
         awaiting = {p.id for p in inside if c.status0[p.id] == CHO_QUYET_DINH}
         decided, tie_of, _place = _allot(c, inside, awaiting, n, lambda p: (p.rank,))
-        tied_groups: dict[frozenset, tuple[int, list[Proposal]]] = {}
+        tied_groups: dict[int, tuple[int, list[Proposal]]] = {}
         for p in inside:
             st = decided[p.id]
             if st == DAT:
@@ -240,7 +246,7 @@ def co_tinh_rows(c: _Ctx) -> list[Row]:
                 c.decisions[p.id].append(("T-01", VUOT, f"Khối chỉ có {n} Cờ thi đua cấp tỉnh"))
             elif p.id in tie_of:
                 places, grp = tie_of[p.id]
-                tied_groups.setdefault(frozenset(x.id for x in grp), (places, grp))
+                tied_groups.setdefault(id(grp), (places, grp))
                 names = ", ".join(sorted(x.name or x.code for x in grp))
                 c.decisions[p.id].append(("T-01", CHO_QUYET_DINH,
                                           f"{places} Cờ cho {len(grp)} đơn vị cùng dẫn đầu khối ({names}): {DECIDER}"))
@@ -420,7 +426,8 @@ def _quota(c: _Ctx, rid: str, props: list[Proposal], awaiting: set[int], cap: Ca
     """One province-wide quota applied with :func:`allot` (declared order; equals at the cut await a decision)."""
     decided, tie_of, place = _allot(c, props, awaiting, cap.value, c.order_key())
     competing = len(props)
-    groups: dict[frozenset, tuple[int, list[Proposal]]] = {}
+    order = c.order_text()
+    groups: dict[int, tuple[int, list[Proposal]]] = {}
     over = []
     for p in props:
         st = decided[p.id]
@@ -428,13 +435,13 @@ def _quota(c: _Ctx, rid: str, props: list[Proposal], awaiting: set[int], cap: Ca
             c.decisions[p.id].append((rid, DAT, ""))
         elif st == VUOT:
             over.append(p)
-            c.decisions[p.id].append((rid, VUOT, f"{RULE_NAMES[rid]}: xếp thứ {place[p.id]}/{competing} theo {c.order_text()}, "
+            c.decisions[p.id].append((rid, VUOT, f"{RULE_NAMES[rid]}: xếp thứ {place[p.id]}/{competing} theo {order}, "
                                                   f"chỉ có {cap.value} suất"))
         elif p.id in tie_of:
             places, grp = tie_of[p.id]
-            groups.setdefault(frozenset(x.id for x in grp), (places, grp))
+            groups.setdefault(id(grp), (places, grp))
             c.decisions[p.id].append((rid, CHO_QUYET_DINH, f"{RULE_NAMES[rid]}: {places} suất cho {len(grp)} đề nghị bằng nhau "
-                                                            f"theo {c.order_text()} — {DECIDER}"))
+                                                            f"theo {order} — {DECIDER}"))
         elif p.id not in awaiting:
             c.decisions[p.id].append((rid, CHO_QUYET_DINH, f"{RULE_NAMES[rid]}: trong tỷ lệ hay không tùy các đề nghị đang chờ quyết định"))
     numbers = f"{what}, {cap.explain()}; {base_note}"
@@ -466,16 +473,15 @@ def duplicates(prov: Province) -> list[tuple[str, list[tuple[int, str]]]]:
     by_code: dict[str, list[Unit]] = defaultdict(list)
     by_name: dict[str, list[Unit]] = defaultdict(list)
     for u in prov.units:
-        by_code[norm(u.code)].append(u)
+        by_code[_norm(u.code)].append(u)
         if u.name:
-            by_name[norm(u.name)].append(u)
+            by_name[_norm(u.name)].append(u)
     out: list[tuple[str, list[tuple[int, str]]]] = []
     seen: set[frozenset] = set()
     for kind, groups in (("mã", by_code), ("tên", by_name)):
-        for key in sorted(groups):
+        many = [k for k, us in groups.items() if len(us) > 1 and any(u.block != us[0].block for u in us)]
+        for key in sorted(many):
             us = groups[key]
-            if len({u.block for u in us}) < 2:
-                continue
             members = frozenset((u.block, u.code) for u in us)
             if members in seen:
                 continue

@@ -21,6 +21,7 @@ def consolidate(paths: Sequence[Path], settings: ProvinceSettings, expected: lis
                 jobs: int | None = None, progress: Callable[[str], None] | None = None) -> Province:
     from ..core.engine import score_many
     from ..core.explain import TieNotes
+    from ..core.ranking import place_name
     from . import checks
     from .read import read_blocks
 
@@ -38,14 +39,23 @@ def consolidate(paths: Sequence[Path], settings: ProvinceSettings, expected: lis
     proposals: list[Proposal] = []
     threshold = float(settings.women_threshold)
     for i, (b, r) in enumerate(zip(blocks, results)):
-        notes = TieNotes.of(r) if r.tie_groups else None
         women = {u.code: u.women_share for u in b.block.units}
         names = {u.code: u.name for u in b.block.units}
         ranks = {}
-        for u in r.units:
-            units.append(Unit(i, u.code, u.name, u.rank, u.place, u.total, u.klass, u.unresolved, u.tied_with,
-                              notes.unit(u.code) if notes else "", b.members.get(u.code), women.get(u.code)))
-            ranks[u.code] = u.rank
+        if r.tie_groups:  # the engine's per-unit view, with its tie notes
+            notes = TieNotes.of(r)
+            for u in r.units:
+                units.append(Unit(i, u.code, u.name, u.rank, u.place, u.total, u.klass, u.unresolved, u.tied_with,
+                                  notes.unit(u.code), b.members.get(u.code), women.get(u.code)))
+                ranks[u.code] = u.rank
+        else:  # no equal totals: straight from the result's arrays (30,000 units: no per-unit objects twice)
+            bu = b.block.units
+            rank, total, klass = r.rank.tolist(), r.total.tolist(), r.classes.tolist()
+            for k in r.order.tolist():
+                u = bu[k]
+                units.append(Unit(i, u.code, u.name, rank[k], place_name(rank[k]), total[k], str(klass[k]), False, (), "",
+                                  b.members.get(u.code), u.women_share))
+                ranks[u.code] = rank[k]
         for p in b.proposals:
             if p.subject == TT:
                 pref = women.get(p.code) is not None and women[p.code] * 100 >= threshold - 1e-9

@@ -39,6 +39,7 @@ def block_files(sources: Iterable[Path | str], exclude: Iterable[Path | str] = (
     """The block workbooks named by ``sources`` (folders are listed, not recursively) and
     what could not be found; ``exclude`` (the province workbook) is never a block."""
     skip = {_key(Path(x)) for x in exclude}
+    skip_names = {Path(x).name.casefold() for x in exclude}
     out: list[Path] = []
     missing: list[str] = []
     seen: set[str] = set()
@@ -53,8 +54,8 @@ def block_files(sources: Iterable[Path | str], exclude: Iterable[Path | str] = (
             missing.append(str(p))
             continue
         for f in found:
-            k = _key(f)
-            if k in skip or k in seen:
+            k = os.path.normcase(os.path.abspath(f))
+            if k in seen or (f.name.casefold() in skip_names and _key(f) in skip):  # resolved only when it may be the province book
                 continue
             seen.add(k)
             out.append(f)

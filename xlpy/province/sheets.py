@@ -74,12 +74,11 @@ def blocks_sheet(prov: Province) -> OutputSheet:
 
 def results_sheet(prov: Province) -> OutputSheet:
     names = [b.block_name or b.file for b in prov.blocks]
-    files = [b.file for b in prov.blocks]
-    rows = [[names[u.block], u.rank, u.place, u.code, u.name, u.total, u.klass, u.note, files[u.block]] for u in prov.units]
-    header = ["Khối", "Hạng", "Xếp thứ", "Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Xếp loại", "Ghi chú", "Tệp"]
+    rows = [[names[u.block], u.rank, u.place, u.code, u.name, u.total, u.klass, u.note] for u in prov.units]
+    header = ["Khối", "Hạng", "Xếp thứ", "Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Xếp loại", "Ghi chú"]
     notes = ["Hạng, xếp thứ và xếp loại trong khối, tính lại từ sổ tính của khối theo cách tính của khối (một lượt cho mọi khối).",
              "Điểm của các khối khác thang điểm, tiêu chí: không so sánh giữa các khối."]
-    return OutputSheet(P.RESULTS, header, rows, widths={0: 30, 1: 7, 2: 9, 3: 12, 4: 40, 5: 11, 6: 28, 7: 50, 8: 24},
+    return OutputSheet(P.RESULTS, header, rows, widths={0: 30, 1: 7, 2: 9, 3: 12, 4: 40, 5: 11, 6: 28, 7: 50},
                        formats={5: FMT}, wrap=set(), title=_title(prov, "Kết quả chấm điểm, xếp hạng các cụm, khối"), notes=notes,
                        landscape=True)
 
@@ -90,15 +89,15 @@ VERDICT_LABEL = {DAT: "Đạt", KHONG_DAT: "Không đạt", VUOT: "Vượt tỷ 
 
 def proposals_sheet(prov: Province) -> OutputSheet:
     names = [b.block_name or b.file for b in prov.blocks]
-    files = [b.file for b in prov.blocks]
+    titles = {t: title_name(t) for t in {p.title for p in prov.proposals}}
     rows = []
     for p in prov.proposals:
         rows.append([names[p.block], p.row, SUBJECT_LABELS.get(p.subject, p.subject), p.code, p.name,
-                     p.unit_name if p.subject == CN else "", title_name(p.title), KINDS.get(p.kind, p.kind), p.rank,
+                     p.unit_name if p.subject == CN else "", titles[p.title], KINDS.get(p.kind, p.kind), p.rank,
                      VERDICT_LABEL.get(p.block_verdict, p.block_verdict), VERDICT_LABEL.get(p.verdict, p.verdict), p.rule,
-                     p.reason or (p.block_reason if p.verdict != DAT else ""), files[p.block]])
+                     p.reason or (p.block_reason if p.verdict != DAT else "")])
     header = ["Khối", "Dòng", "Đối tượng", "Mã", "Tên", "Đơn vị", "Danh hiệu, hình thức", "Loại khen", "Hạng trong khối",
-              "Kết luận của khối", "Kết luận cấp tỉnh", "Mã quy định", "Lý do", "Tệp"]
+              "Kết luận của khối", "Kết luận cấp tỉnh", "Mã quy định", "Lý do"]
     c = Counter(p.verdict for p in prov.proposals)
     notes = [
         "Kết luận của khối: kiểm tra tiêu chuẩn, số phiếu, tỷ lệ của khối (như nút Kiểm tra khen thưởng); “Dòng” là dòng ở trang "
@@ -108,7 +107,7 @@ def proposals_sheet(prov: Province) -> OutputSheet:
         "Cấp tỉnh: " + ", ".join(f"{c[k]} {VERDICT_LABEL[k].lower()}" for k in (DAT, KHONG_DAT, VUOT, CHO_QUYET_DINH)) + ".",
     ]
     return OutputSheet(P.PROPOSALS, header, rows,
-                       widths={0: 28, 1: 6, 2: 9, 3: 12, 4: 28, 5: 26, 6: 30, 7: 11, 8: 8, 9: 14, 10: 14, 11: 10, 12: 60, 13: 22},
+                       widths={0: 28, 1: 6, 2: 9, 3: 12, 4: 28, 5: 26, 6: 30, 7: 11, 8: 8, 9: 14, 10: 14, 11: 10, 12: 60},
                        wrap={4, 5, 6, 12}, title=_title(prov, "Đề nghị khen thưởng của các cụm, khối"), notes=notes, landscape=True)
 
 
@@ -251,7 +250,10 @@ def _lines(v: Any, width: float) -> int:
     if v is None or v == "":
         return 1
     per = max(int(width * 1.1), 4)
-    return sum(max(1, -(-len(part) // per)) for part in str(v).split("\n"))
+    t = v if type(v) is str else str(v)
+    if len(t) <= per and "\n" not in t:
+        return 1
+    return sum(max(1, -(-len(part) // per)) for part in t.split("\n"))
 
 
 def fit_rows(out: OutputSheet) -> OutputSheet:
