@@ -19,8 +19,10 @@ FMT = "0.00"
 
 def _title(prov: Province, what: str) -> str:
     s = prov.settings
-    where = f" tỉnh {s.province_name}" if s.province_name else ""
-    return f"{what}{where}" + (f" năm {s.year}" if s.year else "")
+    where = f"tỉnh {s.province_name}" if s.province_name else ""
+    when = f"năm {s.year}" if s.year else ""
+    tail = " ".join(x for x in (where, when) if x)
+    return f"{what} – {tail}" if tail else what
 
 
 def _status(prov: Province, i: int) -> str:
