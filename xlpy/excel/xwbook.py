@@ -260,8 +260,9 @@ def _fill_headings(sh: Any, out: OutputSheet, ncols: int) -> None:
         row.font.color = _rgb(layout.HEADER_FONT)
     for r0, c0, r1, c1 in out.merges:
         sh.range((r0, c0), (r1, c1)).merge()
-    for r, h in out.heights.items():
-        sh.range((r, 1)).row_height = h
+    if len(out.heights) <= 200:  # a form's few rows; long lists are left to Excel (one call per row would be slow)
+        for r, h in out.heights.items():
+            sh.range((r, 1)).row_height = h
 
 
 def _print_setup(sh: Any, out: OutputSheet) -> None:
