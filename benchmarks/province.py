@@ -13,14 +13,17 @@ LĐTT, CSTĐCS); about one block in ten has a shared lead the tie-break chain ca
 separate.  Unit codes are unique across the province.
 
 Timed, each as a whole process (interpreter start-up included), median of ``--repeat``
-runs after one warm-up:
+runs after one warm-up; wall time and CPU time (user + system, the reading processes
+included):
 
 1. ``python -c`` reading every sheet of every file with python-calamine (one process);
 2. the same raw read split over the machine's cores (ProcessPoolExecutor), for reference;
-3. ``xlpy province DIR --out X.xlsx --jobs 1`` (sequential reading);
-4. ``xlpy province DIR --out X.xlsx`` (parallel reading, the default).
+3. ``xlpy province DIR --out X.xlsx --jobs 1``: sequential reading, a new province workbook;
+4. ``xlpy province DIR --out X.xlsx``: parallel reading (the default), a new province workbook;
+5. the same again on the existing province workbook (a re-run: only its outputs replaced).
 
-The figure of merit is (4) / (1); the target (issue 13) is at most 1.5.
+The figure of merit is (4) / (1); the target (issue 13) is at most 1.5.  Other programs
+running on the machine change every figure: the load average is printed first.
 """
 
 from __future__ import annotations

@@ -204,6 +204,25 @@ def test_missing_and_late_blocks(province1):
     assert province1["result"].data["missing"] == ["DN"]
 
 
+def test_a_workbook_of_another_year_is_flagged(tmp_path):
+    d = tmp_path / "khoi"
+    d.mkdir()
+    block(d / "a.xlsx", "Khối A", [("A1", "Sở Tài chính", 10, 10, 50, HTXS), ("A2", "Sở Công Thương", 8, 8, 50, HTT)], [])
+    block(d / "b.xlsx", "Khối B", [("B1", "Sở Y tế", 10, 10, 50, HTXS), ("B2", "Sở Giáo dục", 8, 8, 50, HTT)], [],
+          round_date=dt.date(2024, 12, 10))
+    wb_path = d / "b.xlsx"
+    wb = openpyxl.load_workbook(wb_path)
+    ws = wb[S.SETTINGS]
+    next(ws.cell(r, 2) for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Năm").value = 2024
+    wb.save(wb_path)
+    out = tmp_path / "tinh.xlsx"
+    province_book(out, year=2025)
+    r = run(d, out)
+    t13 = [c for c in checks(out) if c["Mã quy định"] == "T-13"]
+    assert len(t13) == 1 and t13[0]["Tệp"] == "b.xlsx" and "năm 2024, không phải năm 2025" in t13[0]["Số liệu"]
+    assert r.data["blocks"] == 2
+
+
 def test_statistical_form_counts_what_passed(province1):
     rows = sheet_rows(province1["out"], P.FORM)
     assert rows[0][0] == "Biểu số: 0603.N/BNV-TĐKT"

@@ -14,9 +14,9 @@ The province decides what only it can see, across blocks:
   already in the block's history for the year), within the cap of the settings;
 * **T-07 a unit in two blocks** (same code, or same name after normalising): its
   proposals await the Ban's decision of where it belongs;
-* **T-08…T-12 the files**: blocks expected but missing, late (by the workbook's Ngày
+* **T-08…T-13 the files**: blocks expected but missing, late (by the workbook's Ngày
   xét or the file's modification date, as the settings say), not in the list, twice,
-  or with errors (not consolidated).
+  with errors (not consolidated), or of another year.
 
 Verdicts are those of the block check (``đạt``, ``không đạt``, ``vượt tỷ lệ``,
 ``chờ quyết định``); quotas are applied with the block check's own
@@ -55,6 +55,7 @@ CITE = {
     "T-10": "Sổ tính của khối phải hợp lệ (xlpy validate)",
     "T-11": "Danh sách cụm, khối thi đua của tỉnh (trang Danh sách khối)",
     "T-12": "Mỗi khối một sổ tính",
+    "T-13": "Năm tổng hợp (trang Cài đặt tỉnh)",
 }
 RULE_NAMES = {
     "T-01": "Cờ thi đua cấp tỉnh mỗi khối",
@@ -69,6 +70,7 @@ RULE_NAMES = {
     "T-10": "Sổ tính có lỗi, chưa tổng hợp",
     "T-11": "Khối không có trong danh sách",
     "T-12": "Hai sổ tính của một khối",
+    "T-13": "Sổ tính của năm khác",
 }
 DECIDER = "Hội đồng Thi đua – Khen thưởng tỉnh quyết định (hoặc bỏ phiếu)"
 ORDER_LABELS = {"XEP_HANG": "hạng trong khối cao hơn", "TY_LE_NU": "ưu tiên nữ / tập thể có tỷ lệ nữ từ ngưỡng"}
@@ -599,6 +601,13 @@ def files_rows(prov: Province) -> list[Row]:
             rows.append(Row("Nộp sổ tính", "T-11", CHO_QUYET_DINH, f"Tệp {f.file} (khối “{f.block_name or '?'}”) không khớp khối nào "
                             "trong Danh sách khối (theo tên tệp hoặc Tên khối)", CITE["T-11"],
                             "Thêm khối vào Danh sách khối, hoặc sửa Tên khối/tên tệp cho khớp", block=f.block_name, file=f.file))
+    if s.year:
+        for i, f in enumerate(files):
+            if not f.province_book and f.year and f.year != s.year:
+                rows.append(Row("Nộp sổ tính", "T-13", KHONG_DAT, f"Tệp {f.file} (khối “{f.block_name or '?'}”) là sổ tính năm {f.year}, "
+                                f"không phải năm {s.year} đang tổng hợp", CITE["T-13"],
+                                "Kiểm tra lại tệp (có thể là sổ tính năm trước); kết quả của tệp vẫn được tổng hợp",
+                                block=f.block_name, file=f.file))
     for a, b in twice:
         e = prov.expected[matched[a]]
         rows.append(Row("Nộp sổ tính", "T-12", KHONG_DAT, f"Khối {e.name}: hai tệp {files[a].file} và {files[b].file}",

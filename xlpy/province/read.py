@@ -149,8 +149,9 @@ def check_block(inp: Any, rs: Any) -> tuple[Any, list[Problem]]:
     probs = Problems()
     try:
         return check(inp, rs), []
-    except NoRuleSet as e:
-        probs.add("no_rule_set", "Cài đặt", "", inp.round_date.strftime("%d/%m/%Y"), "Ngày xét từ 01/01/2024", str(e))
+    except NoRuleSet as e:  # the results still count; the proposals stay unchecked (said on their rows)
+        probs.warn("no_rule_set", "Cài đặt", "", inp.round_date.strftime("%d/%m/%Y"), "Ngày xét từ 01/01/2024",
+                   f"{e} Các đề nghị của khối chưa được kiểm tra.")
         return None, list(probs)
 
 

@@ -121,7 +121,7 @@ def checks_sheet(prov: Province) -> OutputSheet:
     c = Counter(r.verdict for r in prov.rows)
     notes = [
         "T-01 Cờ thi đua cấp tỉnh mỗi khối; T-02…T-05 tỷ lệ toàn tỉnh; T-06 Cờ thi đua của Chính phủ; T-07 đơn vị có ở hai khối; "
-        "T-08…T-12 sổ tính của các khối (thiếu, muộn, có lỗi, ngoài danh sách, hai tệp).",
+        "T-08…T-13 sổ tính của các khối (thiếu, muộn, có lỗi, ngoài danh sách, hai tệp, năm khác).",
         f"Thứ tự xét khi vượt tỷ lệ: {', '.join(s.order) or 'không khai báo'}; còn bằng nhau thì Hội đồng TĐKT tỉnh quyết định "
         "(xlpy không chọn theo thứ tự dòng). Làm tròn số tối đa: "
         + {"floor": "làm tròn xuống", "ceil": "làm tròn lên", "half_up": "làm tròn 0,5 lên"}.get(s.cap_rounding, s.cap_rounding) + ".",
