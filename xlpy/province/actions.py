@@ -148,7 +148,7 @@ def _run(book: Any, out: Path | None, sources: list[Path], jobs: int | None, rep
         from ..reports.render import TemplateError
         from .report import render
 
-        target = (out or Path.cwd() / "tinh.xlsx")
+        target = out or _book_folder(book) / Path(getattr(book, "name", "tinh.xlsx")).name  # the workbook open in Excel
         folder = target.parent / f"{target.stem}-bao-cao"
         fmts = ("docx",) if report == "docx" else ("docx", "pdf")
         try:
