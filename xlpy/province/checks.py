@@ -597,7 +597,7 @@ def files_rows(prov: Province) -> list[Row]:
                             + (f", đầu tiên: {errs[0].where()} — {errs[0].message}" if errs else ""),
                             CITE["T-10"], "Khối sửa các lỗi ở trang Lỗi các khối (hoặc chạy xlpy validate) rồi gửi lại",
                             block=f.block_name, file=f.file))
-        if prov.expected and i not in matched:
+        if prov.expected and i not in matched and (f.ok or f.block_name):  # an unreadable file has no block to match
             rows.append(Row("Nộp sổ tính", "T-11", CHO_QUYET_DINH, f"Tệp {f.file} (khối “{f.block_name or '?'}”) không khớp khối nào "
                             "trong Danh sách khối (theo tên tệp hoặc Tên khối)", CITE["T-11"],
                             "Thêm khối vào Danh sách khối, hoặc sửa Tên khối/tên tệp cho khớp", block=f.block_name, file=f.file))
