@@ -502,3 +502,22 @@ def test_province_report_pdf(province1, tmp_path):
     png = tmp_path / "trang"
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(png)], check=True)
     assert list(tmp_path.glob("trang*.png"))
+
+
+def test_province_template_uses_only_the_context_it_is_given(province1):
+    from docxtpl import DocxTemplate
+
+    from xlpy.province import report
+    from xlpy.reports.render import template_dir
+    from xlpy.templating import sandboxed_env
+
+    used = DocxTemplate(str(template_dir() / report.TEMPLATE)).get_undeclared_template_variables(jinja_env=sandboxed_env())
+    assert used and used <= set(report.SCHEMA), used - set(report.SCHEMA)
+    files, _ = RD.block_files([province1["blocks"]])
+    ctx = report.context(consolidate(files, ProvinceSettings(year=2025), jobs=1))
+    assert set(ctx) == set(report.SCHEMA)
+    for name, attrs in report.SCHEMA.items():
+        items = ctx[name] if isinstance(ctx[name], list) else [ctx[name]]
+        for item in items:
+            if attrs and isinstance(item, dict):
+                assert set(attrs) <= set(item), (name, set(attrs) - set(item))
