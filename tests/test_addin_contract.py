@@ -22,6 +22,7 @@ from lxml import etree
 
 from xlpy import actions
 from xlpy.excel import build
+from xlpy.features import FEATURES
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDIN = ROOT / "workbook" / build.ADDIN_NAME
@@ -309,6 +310,19 @@ def run_click(cmd: str, book: Path, tmp_path: Path) -> tuple[subprocess.Complete
     return p, events
 
 
+PROVINCE_TAGS = {a.tag for f in FEATURES if f.workbook == "province" for a in f.actions}
+
+
+def province_book(sample_copy, tmp_path: Path) -> Path:
+    """A province workbook whose folder of block workbooks holds the sample block (province buttons)."""
+    from xlpy.province.workbook import new_province_workbook
+
+    folder = tmp_path / "cac-khoi"
+    folder.mkdir()
+    sample_copy("so-nganh-100").rename(folder / "so-nganh-100.xlsx")
+    return new_province_workbook(tmp_path / "tinh.xlsx", {"Năm": 2025, "Thư mục sổ tính các khối": "cac-khoi"})
+
+
 def test_vba_command_is_the_documented_one(modules):
     assert vba_command(modules, "compute") == build.DISPATCH_TEMPLATE.format(tag="compute")
 
@@ -316,7 +330,7 @@ def test_vba_command_is_the_documented_one(modules):
 @pytest.mark.slow
 @pytest.mark.parametrize("tag", [a.tag for _, items in build.ribbon_actions() for a in items])
 def test_each_button_runs_in_a_subprocess(tag, modules, sample_copy, tmp_path):
-    book = sample_copy("so-nganh-100")
+    book = province_book(sample_copy, tmp_path) if tag in PROVINCE_TAGS else sample_copy("so-nganh-100")
     p, events = run_click(vba_command(modules, tag), book, tmp_path)
     assert p.returncode == 0, p.stderr
     assert "Traceback" not in p.stderr and "Traceback" not in p.stdout

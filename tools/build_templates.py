@@ -711,12 +711,90 @@ def phu_luc_thong_ke():
     doc.save(HERE / "phu-luc-thong-ke.docx")
 
 
+def bao_cao_tinh():
+    """The province's report on the blocks' results (Ban Thi đua – Khen thưởng), context of xlpy.province.report."""
+    doc = new_document()
+    header_block(doc)
+    title(doc, "BÁO CÁO", ["Tổng hợp kết quả thi đua các cụm, khối {{ province.round_label }}"])
+    body(doc, "Căn cứ kết quả chấm điểm, xếp hạng và đề nghị khen thưởng do các cụm, khối thi đua gửi về, "
+         "{{ doc.issuing_body }} tổng hợp kết quả thi đua các cụm, khối của tỉnh {{ province.name }} "
+         "{{ province.round_label }} như sau:")
+    heading(doc, "I. TÌNH HÌNH GỬI KẾT QUẢ CỦA CÁC CỤM, KHỐI")
+    body(doc, "{% if province.n_expected %}Theo danh sách, tỉnh có {{ province.n_expected }} cụm, khối thi đua phải gửi kết quả; "
+         "{% endif %}đã nhận {{ province.n_files }} sổ tính, tổng hợp được {{ province.n_blocks }} cụm, khối với "
+         "{{ province.n_units }} đơn vị{% if province.n_bad %}; {{ province.n_bad }} sổ tính có lỗi chưa tổng hợp được{% endif %}.")
+    tag(doc, "{%p if missing %}")
+    body(doc, "Các cụm, khối chưa gửi kết quả ({{ province.n_missing }}): {{ missing|join('; ') }}.")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if province.deadline %}")
+    body(doc, "Hạn gửi kết quả: {{ province.deadline }} (xác định theo {{ province.late_rule }}). "
+         "{% if late %}Gửi sau hạn ({{ province.n_late }}): {{ late|join('; ') }}.{% else %}Các cụm, khối đều gửi đúng hạn.{% endif %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for f in bad %}")
+    body(doc, "- Sổ tính {{ f.file }}: {{ f.n }} lỗi ({{ f.first }}).")
+    tag(doc, "{%p endfor %}")
+    heading(doc, "II. KẾT QUẢ XẾP HẠNG CỦA CÁC CỤM, KHỐI")
+    tag(doc, "{%p if blocks %}")
+    data_table(
+        doc,
+        ["STT", "Cụm, khối thi đua", "Số đơn vị", "Đơn vị dẫn đầu", "Điểm", "Đề nghị Cờ thi đua cấp tỉnh"],
+        ["{{ b.stt }}", "{{ b.name }}", "{{ b.n_units }}", "{{ b.leader }}", "{{ b.total }}", "{{ b.co }}"],
+        [11, 45, 15, 45, 17, 32],
+        size=11,
+        aligns=[J.CENTER, J.LEFT, J.CENTER, J.LEFT, J.RIGHT, J.LEFT],
+        loop="b in blocks",
+    )
+    para(doc, "", size=6, after=0)
+    tag(doc, "{%p else %}")
+    body(doc, "Chưa tổng hợp được cụm, khối nào.", italic=True)
+    tag(doc, "{%p endif %}")
+    heading(doc, "III. ĐỀ NGHỊ KHEN THƯỞNG CẤP TỈNH")
+    tag(doc, "{%p if awards %}")
+    body(doc, "Kết quả kiểm tra các đề nghị thuộc thẩm quyền cấp tỉnh (tiêu chuẩn, số phiếu, tỷ lệ của từng khối; số Cờ "
+         "của mỗi khối, tỷ lệ toàn tỉnh, Cờ thi đua của Chính phủ):")
+    data_table(
+        doc,
+        ["Danh hiệu, hình thức", "Đề nghị", "Đạt", "Không đạt", "Vượt tỷ lệ", "Chờ quyết định"],
+        ["{{ a.title }}", "{{ a.n }}", "{{ a.ok }}", "{{ a.not_ok }}", "{{ a.over }}", "{{ a.pending }}"],
+        [60, 20, 20, 22, 22, 21],
+        size=12,
+        aligns=[J.LEFT, J.CENTER, J.CENTER, J.CENTER, J.CENTER, J.CENTER],
+        loop="a in awards",
+    )
+    para(doc, "", size=6, after=0)
+    tag(doc, "{%p else %}")
+    body(doc, "Các cụm, khối không có đề nghị khen thưởng thuộc thẩm quyền cấp tỉnh.", italic=True)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for c in caps %}")
+    body(doc, "- {{ c.name }}: {{ c.verdict|lower }} ({{ c.numbers }}).")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if co_cp %}")
+    body(doc, "Đề nghị Cờ thi đua của Chính phủ:")
+    tag(doc, "{%p for c in co_cp %}")
+    body(doc, "{{ c.stt }}. {{ c.name }} ({{ c.block }}): {{ c.verdict|lower }}{% if c.reason %} – {{ c.reason }}{% endif %}.")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    heading(doc, "IV. NHỮNG VẤN ĐỀ ĐỀ NGHỊ HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG TỈNH XEM XÉT")
+    tag(doc, "{%p if pending %}")
+    tag(doc, "{%p for t in pending %}")
+    body(doc, "- {{ t }}.")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    body(doc, "Không có trường hợp bằng nhau hay đơn vị trùng cần Hội đồng quyết định.")
+    tag(doc, "{%p endif %}")
+    closing(doc, "Trên đây là báo cáo tổng hợp kết quả thi đua các cụm, khối {{ province.round_label }} của tỉnh "
+            "{{ province.name }}./.")
+    signature(doc)
+    doc.save(HERE / "bao-cao-tinh.docx")
+
+
 BUILDERS = {
     "bao-cao-khoi.docx": bao_cao_khoi,
     "danh-sach-de-nghi.docx": danh_sach_de_nghi,
     "thong-bao-don-vi.docx": thong_bao_don_vi,
     "phu-luc-thong-ke.docx": phu_luc_thong_ke,
     "khong-du-dieu-kien.docx": khong_du_dieu_kien,
+    "bao-cao-tinh.docx": bao_cao_tinh,
 }
 
 

@@ -44,14 +44,16 @@ def _param_rows(act: actions.Action) -> list[str]:
     return rows
 
 
-def settings_rows() -> list[str]:
-    """Every settings key of the “Cài đặt” sheet, by feature."""
+def settings_rows(workbook: str = "block") -> list[str]:
+    """Every settings key of the “Cài đặt” sheet (a block's workbook) or of “Cài đặt tỉnh”, by feature."""
     from .features import FEATURES
 
     rows = ["| Khóa | Phần | Kiểu | Mặc định | Ý nghĩa |", "|---|---|---|---|---|"]
     kinds = {"text": "văn bản", "int": "số nguyên", "number": "số", "percent": "phần trăm", "date": "ngày", "choice": "lựa chọn",
              "yesno": "Có/Không", "list": "danh sách (;)"}
     for f in FEATURES:
+        if f.workbook != workbook:
+            continue
         for st in f.settings:
             default = st.default_label()
             shown = "" if default in (None, "") else f"`{default}`"
@@ -118,6 +120,11 @@ def render() -> str:
               "khóa gõ gần giống (thiếu dấu, sai một chữ) là lỗi, xlpy không đoán. Các khóa ghi **mẫu Jinja** chạy trong hộp "
               "cát, chỉ dùng các biến được liệt kê trong hướng dẫn.", ""]
     lines += settings_rows()
+    lines.append("")
+    lines += ["## Thiết lập ở trang “Cài đặt tỉnh” (sổ tính cấp tỉnh)", "",
+              "Sổ tính cấp tỉnh (`xlpy province`, nút **Tổng hợp cấp tỉnh**) có trang “Cài đặt tỉnh” và “Danh sách khối”; "
+              "các mức ghi CHƯA XÁC MINH là thiết lập có giá trị mặc định, sửa theo quy chế của tỉnh.", ""]
+    lines += settings_rows("province")
     lines.append("")
     specs = udf_specs()
     lines += ["## Hàm trong ô tính (cần add-in xlpy)", ""]

@@ -14,6 +14,7 @@ from typing import Any
 
 from .schema import core as SC
 from .schema import mail as SM
+from .schema import province as SP
 from .schema import reports as SR
 from .schema import rules as SU
 from .schema import year as SY
@@ -83,6 +84,7 @@ class Feature:
     inputs: tuple[str, ...] = ()  # sheets officers fill
     outputs: tuple[str, ...] = ()  # sheets xlpy rebuilds
     tables: tuple[Table, ...] = field(default=())
+    workbook: str = "block"  # whose workbook holds its sheets and settings: a block's, or the province's
 
 
 CORE = Feature(
@@ -226,7 +228,41 @@ EXCEL = Feature(
     ),
 )
 
-FEATURES: tuple[Feature, ...] = (CORE, RULES, REPORTS, MAIL, YEAR, EXCEL)
+PROVINCE_BOOK = Param("book", "book", "Sổ tính cấp tỉnh (.xlsx) có trang “Cài đặt tỉnh”")
+REPORT_CHOICES = ("none", "docx", "pdf", "all")
+
+PROVINCE = Feature(
+    "province", "Cấp tỉnh",
+    actions=(
+        ActionSpec("province", "xlpy.province.actions:province_action", "Tổng hợp cấp tỉnh từ thư mục",
+                   "Tổng hợp sổ tính của các khối (một thư mục hoặc các tệp) vào sổ tính cấp tỉnh: kết quả, đề nghị, kiểm tra "
+                   "cấp tỉnh, lỗi từng tệp, biểu 0603.N.",
+                   (Param("sources", "files", "Thư mục chứa sổ tính các khối, hoặc các tệp .xlsx của khối"),
+                    Param("out", "file", "Sổ tính cấp tỉnh (.xlsx): tạo mới nếu chưa có; nếu đã có chỉ thay các trang kết quả "
+                          "(mặc định: <thư mục>-tong-hop-tinh.xlsx cạnh thư mục)", None),
+                    Param("jobs", "int", "Số tiến trình đọc sổ tính song song (mặc định: theo số lõi của máy khi có nhiều tệp; 1 = tuần tự)", None),
+                    Param("report", "choice", "Lập báo cáo tổng hợp (Word, PDF) vào thư mục <sổ tỉnh>-bao-cao", "none", REPORT_CHOICES)),
+                   group="Cấp tỉnh", icon="ReviewCompareAndMerge", ribbon=False, order=85,
+                   supertip="Mỗi sổ tính được đọc và kiểm tra như “Kiểm tra dữ liệu”; tệp hỏng hoặc có lỗi được liệt kê ở trang "
+                   "“Lỗi các khối” (tệp, trang, ô) và không làm dừng các khối khác."),
+        ActionSpec("consolidate", "xlpy.province.actions:consolidate_action", "Tổng hợp cấp tỉnh",
+                   "Tổng hợp sổ tính của các khối trong thư mục ghi ở trang Cài đặt tỉnh vào sổ tính cấp tỉnh đang mở; lập báo cáo tổng hợp.",
+                   (PROVINCE_BOOK,
+                    Param("jobs", "int", "Số tiến trình đọc sổ tính song song (mặc định: theo số lõi của máy)", None),
+                    Param("report", "choice", "Lập báo cáo tổng hợp (Word, PDF) vào thư mục <sổ tỉnh>-bao-cao", "all", REPORT_CHOICES)),
+                   group="Cấp tỉnh", icon="ReviewCompareAndMerge", order=86,
+                   supertip="Dùng trên sổ tính cấp tỉnh (có trang Cài đặt tỉnh, Danh sách khối): đọc mọi sổ tính khối trong "
+                   "“Thư mục sổ tính các khối”, kiểm tra Cờ thi đua từng khối, tỷ lệ toàn tỉnh, Cờ Chính phủ, đơn vị trùng, khối "
+                   "thiếu hoặc nộp muộn; chỉ thay các trang kết quả."),
+    ),
+    settings=SP.SETTINGS_SPECS,
+    inputs=SP.INPUTS,
+    outputs=SP.OUTPUTS,
+    tables=(SP.EXPECTED_TABLE,),
+    workbook="province",
+)
+
+FEATURES: tuple[Feature, ...] = (CORE, RULES, REPORTS, MAIL, YEAR, EXCEL, PROVINCE)
 
 
 def actions() -> list[ActionSpec]:
@@ -235,11 +271,13 @@ def actions() -> list[ActionSpec]:
 
 
 def output_sheets() -> tuple[str, ...]:
-    return tuple(s for f in FEATURES for s in f.outputs) + (SC.ERRORS,)
+    """The output sheets of a block's workbook."""
+    return tuple(s for f in FEATURES if f.workbook == "block" for s in f.outputs) + (SC.ERRORS,)
 
 
 def input_sheets() -> tuple[str, ...]:
-    return tuple(s for f in FEATURES for s in f.inputs)
+    """The input sheets of a block's workbook."""
+    return tuple(s for f in FEATURES if f.workbook == "block" for s in f.inputs)
 
 
 def all_sheet_names() -> list[str]:
@@ -247,18 +285,22 @@ def all_sheet_names() -> list[str]:
     return list(input_sheets())
 
 
-def settings() -> tuple[Setting, ...]:
-    return tuple(s for f in FEATURES for s in f.settings)
+def settings(workbook: str = "block") -> tuple[Setting, ...]:
+    """The settings keys of a block's workbook (“Cài đặt”), or of the province's (“Cài đặt tỉnh”)."""
+    return tuple(s for f in FEATURES if f.workbook == workbook for s in f.settings)
 
 
 _BY_ATTR: dict[str, Setting] = {}
 
 
 def setting(attr: str) -> Setting:
-    """The declared setting whose attribute is ``attr``; its ``key`` is the text officers see
-    in the settings sheet (code names a setting by its attribute, never by that text)."""
+    """The declared setting whose attribute is ``attr`` (a block's, else the province's); its
+    ``key`` is the text officers see in the settings sheet (code names a setting by its
+    attribute, never by that text)."""
     if not _BY_ATTR:
-        _BY_ATTR.update((s.attr, s) for s in settings())
+        for f in sorted(FEATURES, key=lambda f: f.workbook != "block"):
+            for s in f.settings:
+                _BY_ATTR.setdefault(s.attr, s)
     return _BY_ATTR[attr]
 
 

@@ -81,6 +81,7 @@ def required_files() -> dict[str, Path]:
 # The shipped report and mail templates (Word templates and jinja2 HTML/text templates).
 TEMPLATES = (
     "bao-cao-khoi.docx",
+    "bao-cao-tinh.docx",
     "danh-sach-de-nghi.docx",
     "khong-du-dieu-kien.docx",
     "phu-luc-thong-ke.docx",

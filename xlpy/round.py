@@ -183,6 +183,12 @@ class Round:
     @cached_property
     def rules(self):
         """(RulesInput or None, RuleSettings) from the award sheets; problems go to :attr:`problems`."""
+        return self.rules_for(self.result)
+
+    def rules_for(self, result):
+        """:attr:`rules` with each collective's place taken from ``result`` (None: no places), for
+        callers that score many rounds together (:func:`xlpy.core.engine.score_many`) and add
+        the places afterwards with :func:`with_ranks`."""
         from .rules import inputs
         from .rules.settings import from_values
 
@@ -194,8 +200,8 @@ class Round:
             unit_list=units, tables=tables, council_members=rs.council_members, problems=self.problems,
             settings_sheet=S.SETTINGS, settings_cell=self.settings.cell("year") or self.settings.cell("round_date") or "B",
         )
-        if inp is not None and self.result is not None:
-            inp = _with_ranks(inp, self.result)
+        if inp is not None and result is not None:
+            inp = with_ranks(inp, result)
         return inp, rs
 
     @cached_property
@@ -326,7 +332,7 @@ def _units_for_rules(r: Round):
     return BB.units(r.units_table, Problems()) if r.units_table is not None else []
 
 
-def _with_ranks(inp, result):
+def with_ranks(inp, result):
     """Each collective's place in the block ranking; a shared first place is marked."""
     from dataclasses import replace
 
@@ -345,4 +351,6 @@ def load_round(book: Any) -> tuple[Round, Problems]:
     return r, problems
 
 
-__all__ = ["Round", "load_round", "resolve_sheets", "norm"]
+_with_ranks = with_ranks  # its former name
+
+__all__ = ["Round", "load_round", "resolve_sheets", "norm", "with_ranks"]

@@ -56,8 +56,8 @@ class FileBook:
         self.name = self.path.name
         self._pkg: Package | None = None
         self._cal: Any = None
-        self._sheets: dict[str, Any] = {}  # calamine parses a sheet each time it is asked for it
         self._grids: dict[str, Grid] = {}
+        self._sheets: dict[str, Any] = {}  # calamine's parsed sheets: grid() and merged() share one parse
 
     # ---- reading ----------------------------------------------------------
     @property
@@ -106,9 +106,10 @@ class FileBook:
         return rows
 
     def _sheet(self, sheet: str) -> Any:
-        if sheet not in self._sheets:
-            self._sheets[sheet] = self._cal.get_sheet_by_name(sheet)
-        return self._sheets[sheet]
+        cal = self._sheets.get(sheet)
+        if cal is None:
+            cal = self._sheets[sheet] = self._cal.get_sheet_by_name(sheet)
+        return cal
 
     def merged(self, sheet: str) -> list[Merged]:
         self.package
@@ -168,8 +169,8 @@ class FileBook:
         """Forget what was read (the file changed on disk)."""
         self._pkg = None
         self._cal = None
-        self._sheets = {}
         self._grids = {}
+        self._sheets = {}
 
     def lock(self):
         from ..fsio import BookLock

@@ -26,6 +26,7 @@ import time
 import zipfile
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Mapping
 
@@ -224,11 +225,48 @@ class Package:
 
     # ---- parts -------------------------------------------------------------------
     def _read_raw(self, name: str, limit: int | None = None) -> bytes:
+        info = self.infos.get(name)
+        if info is not None:
+            data = self._read_direct(info, limit)
+            if data is not None:
+                return data
         try:
             with self.zip.open(name) as fh:
                 return fh.read(limit) if limit else fh.read()
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as e:
             raise BookFileError("corrupt_part", self.path, f"tệp bị hỏng: không giải nén được phần “{name}” ({type(e).__name__})", FIX_BACKUP) from None
+
+    def _read_direct(self, info: zipfile.ZipInfo, limit: int | None) -> bytes | None:
+        """A part's bytes inflated straight from the file's bytes (no zipfile stream objects);
+        None when anything is unusual (zipfile then reads it, or says what is wrong)."""
+        d = self._data
+        off = info.header_offset
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or d[off:off + 4] != b"PK\x03\x04":
+            return None
+        try:
+            nlen, xlen = struct.unpack_from("<2H", d, off + 26)
+            start = off + 30 + nlen + xlen
+            end = start + info.compress_size
+            if end > len(d):
+                return None
+            mv = memoryview(d)
+            if info.compress_type == zipfile.ZIP_STORED:
+                out = bytes(mv[start:end])
+            elif limit:
+                # the head of a part: inflate a prefix first, the whole part only if that was not enough
+                head = zlib.decompressobj(-15).decompress(mv[start:min(end, start + limit + 2048)], limit)
+                if len(head) < limit and start + limit + 2048 < end:
+                    head = zlib.decompressobj(-15).decompress(mv[start:end], limit)
+                return head
+            else:
+                out = zlib.decompress(mv[start:end], -15, info.file_size or 64)
+        except (zlib.error, struct.error, ValueError):
+            return None
+        if limit:
+            return out[:limit]
+        if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+            return None
+        return out
 
     def read(self, name: str) -> bytes:
         return self._read_raw(name)
@@ -314,8 +352,13 @@ def _attr(tag: str, name: str) -> str:
 
 
 def _attr_ns_any(tag: str, local: str) -> str:
-    m = re.search(r'\s\w+:' + re.escape(local) + r'\s*=\s*"([^"]*)"', tag)
+    m = _attr_ns_re(local).search(tag)
     return m.group(1) if m else ""
+
+
+@lru_cache(maxsize=16)
+def _attr_ns_re(local: str) -> re.Pattern:
+    return re.compile(r'\s\w+:' + re.escape(local) + r'\s*=\s*"([^"]*)"')
 
 
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}

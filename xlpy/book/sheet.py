@@ -32,6 +32,14 @@ class Chart:
     number_format: str = "0.00"
 
 
+@dataclass(frozen=True)
+class Styled:
+    """A cell value with its own style (form headings above a table)."""
+
+    value: Any
+    style: S.Style = S.Style()
+
+
 @dataclass
 class OutputSheet:
     """A sheet xlpy owns and rebuilds whole."""
@@ -48,14 +56,24 @@ class OutputSheet:
     chart: Chart | None = None
     landscape: bool | None = None  # None: landscape when the table is wide
     input: bool = False  # an input sheet xlpy creates for the officer to fill (pale yellow cells)
+    preamble: list[list[Any]] = field(default_factory=list)  # lines above the header (a form's headings); cells may be Styled
+    head_above: list[list[Any]] = field(default_factory=list)  # header lines above the header row (grouped headings)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # merged areas: first row, col, last row, col (1-based)
+    heights: dict[int, float] = field(default_factory=dict)  # row (1-based) -> height in points, for rows of wrapped text
 
     @property
     def tab_color(self) -> str:
         return "F9A825" if self.input else "2E7D32"
 
     @property
-    def header_row(self) -> int:
+    def preamble_row(self) -> int:
+        """The first row of the preamble (1-based)."""
         return 3 if self.title else 1
+
+    @property
+    def header_row(self) -> int:
+        pre = len(self.preamble) + 1 if self.preamble else 0
+        return self.preamble_row + pre + len(self.head_above)
 
     @property
     def ncols(self) -> int:
@@ -193,11 +211,39 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
     ap = rows.append
     if out.title:
         ap(f'<row r="1"><c r="A1" s="{x_title}" t="inlineStr"><is><t xml:space="preserve">{text_xml(clip(out.title))}</t></is></c></row>')
+    heights = out.heights
+
+    def ht(r: int) -> str:
+        h = heights.get(r)
+        return f' ht="{h:g}" customHeight="1"' if h else ""
+
+    def line(r: int, cells: list[Any], default: int | None) -> str:
+        out_cells = []
+        for j, v in enumerate(cells):
+            xf = default
+            if isinstance(v, Styled):
+                xf, v = styles.xf(v.style), v.value
+            v = _plain(v)
+            st = f' s="{xf}"' if xf is not None else ""
+            if v is None or v == "":
+                if xf is not None:
+                    out_cells.append(f'<c r="{col_letter(j + 1)}{r}"{st}/>')
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                out_cells.append(f'<c r="{col_letter(j + 1)}{r}"{st}><v>{v!r}</v></c>')
+            else:
+                out_cells.append(f'<c r="{col_letter(j + 1)}{r}"{st} t="inlineStr"><is><t xml:space="preserve">{text_xml(clip(str(v)))}</t></is></c>')
+        return f'<row r="{r}"{ht(r)}>{"".join(out_cells)}</row>'
+
+    for i, cells in enumerate(out.preamble):
+        ap(line(out.preamble_row + i, cells, None))
+    first_head = hr - len(out.head_above)
+    for i, cells in enumerate(out.head_above):
+        ap(line(first_head + i, list(cells) + [""] * (ncols - len(cells)), x_head))
     head_cells = "".join(
         f'<c r="{letters[j]}{hr}" s="{x_head}" t="inlineStr"><is><t xml:space="preserve">{text_xml(clip(str(h)))}</t></is></c>'
         for j, h in enumerate(out.header)
     )
-    ap(f'<row r="{hr}">{head_cells}</row>')
+    ap(f'<row r="{hr}"{ht(hr)}>{head_cells}</row>')
     r = hr
     # the hot loop of every compute: strings per column prepared once, a fast path by exact type
     c_open = [f'<c r="{L}' for L in letters]
@@ -208,7 +254,7 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
     for data in out.rows:
         r += 1
         rs = str(r)
-        ap(f'<row r="{rs}">')
+        ap(f'<row r="{rs}"{ht(r)}>' if heights else f'<row r="{rs}">')
         n = len(data)
         for j in range(ncols):
             v = data[j] if j < n else None
@@ -233,8 +279,8 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
         ap(f'<row r="{r}">' + "".join(f'<c r="{letters[j]}{r}" s="{x_body[j]}"/>' for j in range(ncols)) + "</row>")
     last = r
     nr = out.notes_row
-    for i, line in enumerate(out.notes):
-        ap(f'<row r="{nr + i}"><c r="A{nr + i}" s="{x_note}" t="inlineStr"><is><t xml:space="preserve">{text_xml(clip(line))}</t></is></c></row>')
+    for i, note in enumerate(out.notes):
+        ap(f'<row r="{nr + i}"><c r="A{nr + i}" s="{x_note}" t="inlineStr"><is><t xml:space="preserve">{text_xml(clip(note))}</t></is></c></row>')
     end_row = max(last, nr + len(out.notes) - 1)
     dim = f"A1:{letters[-1]}{end_row}"
 
@@ -253,6 +299,11 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
         '<sheetFormatPr defaultRowHeight="15"/>',
         f"<cols>{cols}</cols>",
         "<sheetData>", "".join(rows), "</sheetData>",
+    ]
+    if out.merges:
+        refs = "".join(f'<mergeCell ref="{col_letter(c0)}{r0}:{col_letter(c1)}{r1}"/>' for r0, c0, r1, c1 in out.merges)
+        parts.append(f'<mergeCells count="{len(out.merges)}">{refs}</mergeCells>')
+    parts += [
         '<printOptions horizontalCentered="1"/>',
         '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>',
         f'<pageSetup paperSize="9" orientation="{"landscape" if landscape else "portrait"}" fitToWidth="1" fitToHeight="0"/>',
@@ -264,7 +315,8 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
         parts.append(f'<tableParts count="1"><tablePart r:id="{table_rid}"/></tableParts>')
     parts.append("</worksheet>")
     table_ref = f"A{hr}:{letters[-1]}{last}" if out.has_table else None
-    return Written("".join(parts), table_ref, f"${hr}:${hr}", (hr + 1, hr + len(out.rows)) if out.rows else None)
+    titles = f"${hr - len(out.head_above)}:${hr}"
+    return Written("".join(parts), table_ref, titles, (hr + 1, hr + len(out.rows)) if out.rows else None)
 
 
 def table_xml(out: OutputSheet, ref: str, table_id: int, name: str) -> str:

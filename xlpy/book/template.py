@@ -131,9 +131,9 @@ def input_table_sheet(wb, table: Table, rows: Iterable[Mapping[str, Any]], *, bl
     return ws
 
 
-def _settings_sheet(wb, values: Mapping[str, Any], specs: Sequence[Setting]) -> None:
+def settings_sheet(wb, values: Mapping[str, Any], specs: Sequence[Setting], name: str = S.SETTINGS) -> None:
     """Every declared key with its value (``values`` by label; the default otherwise)."""
-    ws = wb.create_sheet(S.SETTINGS)
+    ws = wb.create_sheet(name)
     for j, h in enumerate(("Khóa", "Giá trị", "Giải thích"), start=1):
         put(ws, 1, j, h)
     style_header(ws, 1, 3)
@@ -161,7 +161,7 @@ def _settings_sheet(wb, values: Mapping[str, Any], specs: Sequence[Setting]) -> 
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 34
     ws.column_dimensions["C"].width = 80
-    add_table(ws, 1, 3, n - 1, table_name(S.SETTINGS))
+    add_table(ws, 1, 3, n - 1, table_name(name))
     ws.freeze_panes = "A2"
     ws.sheet_properties.tabColor = "F9A825"
 
@@ -198,9 +198,9 @@ def _matrix_sheet(wb, name: str, units: Sequence[Mapping[str, Any]], criteria: S
     ws.sheet_properties.tabColor = "F9A825"
 
 
-def _output_placeholder(wb, name: str) -> None:
+def output_placeholder(wb, name: str, button: str = "Tính điểm") -> None:
     ws = wb.create_sheet(name)
-    ws["A1"] = f"Trang “{name}” do xlpy ghi khi bấm Tính điểm; không nhập dữ liệu ở đây."
+    ws["A1"] = f"Trang “{name}” do xlpy ghi khi bấm {button}; không nhập dữ liệu ở đây."
     ws["A1"].font = Font(italic=True, color="555555")
     ws.column_dimensions["A"].width = 90
     ws.sheet_properties.tabColor = "2E7D32"
@@ -238,7 +238,7 @@ def build_workbook(
         put(guide, i, 1, text).font = Font(bold=bold, size=14 if i == 1 else 11)
     guide.column_dimensions["A"].width = 130
     guide.sheet_properties.tabColor = "1F4E79"
-    _settings_sheet(wb, settings or {}, declared())
+    settings_sheet(wb, settings or {}, declared())
     for t in (S.UNIT_TABLE, S.CRITERIA_TABLE, S.BAND_TABLE, S.CLASS_TABLE):
         input_table_sheet(wb, t, tables.get(t.sheet, []), blank_rows=0 if t is S.CLASS_TABLE else blank_rows)
     for key, sheet in S.STAGE_SHEETS.items():
@@ -248,7 +248,7 @@ def build_workbook(
     for t in R.TABLES + Y.TABLES:
         input_table_sheet(wb, t, tables.get(t.sheet, []), blank_rows=blank_rows or 5)
     for name in (S.RESULTS, S.DIFFS, S.CHECKS):
-        _output_placeholder(wb, name)
+        output_placeholder(wb, name)
     path.parent.mkdir(parents=True, exist_ok=True)
     from ..fsio import atomic_write
 
@@ -266,3 +266,7 @@ def new_workbook(path: str | Path, *, block_name: str = "", year: int | None = N
     if year:
         settings[setting("year").key] = year
     return build_workbook(path, settings=settings, blank_rows=15)
+
+
+_settings_sheet = settings_sheet  # former private names
+_output_placeholder = output_placeholder

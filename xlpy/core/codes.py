@@ -154,6 +154,18 @@ class Code(str, Enum):
     UNKNOWN_VARIABLE = ("unknown_variable", "Mẫu dùng biến xlpy không cung cấp.")
     PDF_UNAVAILABLE = ("pdf_unavailable", "Chưa cài LibreOffice nên chưa tạo được PDF.")
     PDF_FAILED = ("pdf_failed", "LibreOffice không tạo được PDF.")
+    # ---- the province (xlpy province) ----------------------------------------------------
+    PROVINCE_NO_BLOCKS = ("province_no_blocks", "Không tìm thấy sổ tính khối nào để tổng hợp.")
+    PROVINCE_NO_FOLDER = ("province_no_folder", "Không tìm thấy thư mục sổ tính các khối.")
+    PROVINCE_NOT_PROVINCE_BOOK = ("province_not_province_book", "Tệp kết quả đã có nhưng không phải sổ tính cấp tỉnh; xlpy không ghi đè.")
+    PROVINCE_BOOK_SKIPPED = ("province_book_skipped", "Trong thư mục có sổ tính cấp tỉnh; không tổng hợp như một khối.")
+    BLOCK_UNEXPECTED = ("block_unexpected", "Lỗi không lường trước khi đọc sổ tính của một khối; các khối khác vẫn được tổng hợp.")
+    BLOCK_HAS_ERRORS = ("block_has_errors", "Sổ tính của khối có lỗi nên chưa được tổng hợp.")
+    BLOCK_MISSING = ("block_missing", "Khối trong Danh sách khối chưa nộp sổ tính.")
+    BLOCK_LATE = ("block_late", "Khối nộp sổ tính sau hạn.")
+    BLOCK_NOT_EXPECTED = ("block_not_expected", "Sổ tính của một khối không có trong Danh sách khối.")
+    BLOCK_TWICE = ("block_twice", "Hai sổ tính của cùng một khối.")
+    UNIT_IN_TWO_BLOCKS = ("unit_in_two_blocks", "Một đơn vị (cùng mã hoặc cùng tên) có ở hai khối.")
     # ---- mail ---------------------------------------------------------------------------
     MAIL_NO_UNITS = ("mail_no_units", "Chưa có danh sách đơn vị để gửi thư.")
     MAIL_NO_EMAIL_COLUMN = ("mail_no_email_column", "Trang Đơn vị chưa có cột Email.")

@@ -29,13 +29,23 @@ class Problem:
     expected: str
     message: str  # Vietnamese, says what to fix
     severity: Severity = Severity.ERROR
+    file: str = ""  # the workbook's file name, when problems of several files are listed together (province)
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
     def where(self) -> str:
-        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+        here = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+        if not self.file:
+            return here
+        return f"{self.file} › {here}" if here else self.file
+
+    def in_file(self, file: str) -> "Problem":
+        """The same problem, naming the workbook file it was found in."""
+        from dataclasses import replace
+
+        return replace(self, file=file)
 
     def to_dict(self) -> dict:
         d = asdict(self)

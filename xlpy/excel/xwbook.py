@@ -217,6 +217,7 @@ def _fill(sh: Any, out: OutputSheet, plan: dict, tmp_table: str) -> None:
     if out.title:
         sh.range((1, 1)).value = _plain(out.title)
         sh.range((1, 1)).font.bold = True
+    _fill_headings(sh, out, ncols)
     body = sh.range((hr, 1), (hr + nrows - 1, ncols))
     body.value = plan["table"]  # one assignment for header and data
     head = sh.range((hr, 1), (hr, ncols))
@@ -238,6 +239,32 @@ def _fill(sh: Any, out: OutputSheet, plan: dict, tmp_table: str) -> None:
     _print_setup(sh, out)
 
 
+def _fill_headings(sh: Any, out: OutputSheet, ncols: int) -> None:
+    """A form's lines above the table: the preamble, the grouped headings, the merged areas."""
+    from ..book import styles as layout
+    from ..book.sheet import Styled
+
+    for i, cells in enumerate(out.preamble):
+        for j, v in enumerate(cells):
+            cell = sh.range((out.preamble_row + i, j + 1))
+            cell.value = _plain(v.value if isinstance(v, Styled) else v)
+            if isinstance(v, Styled):
+                cell.font.bold = v.style.bold
+                cell.font.italic = v.style.italic
+    first = out.header_row - len(out.head_above)
+    for i, cells in enumerate(out.head_above):
+        row = sh.range((first + i, 1), (first + i, ncols))
+        row.value = [_plain(v) for v in list(cells) + [None] * (ncols - len(cells))]
+        row.color = _rgb(layout.HEADER_FILL)
+        row.font.bold = True
+        row.font.color = _rgb(layout.HEADER_FONT)
+    for r0, c0, r1, c1 in out.merges:
+        sh.range((r0, c0), (r1, c1)).merge()
+    if len(out.heights) <= 200:  # a form's few rows; long lists are left to Excel (one call per row would be slow)
+        for r, h in out.heights.items():
+            sh.range((r, 1)).row_height = h
+
+
 def _print_setup(sh: Any, out: OutputSheet) -> None:
     """Landscape where wide, one page wide, the header row on every page, page numbers."""
     try:
@@ -247,7 +274,7 @@ def _print_setup(sh: Any, out: OutputSheet) -> None:
         ps.Zoom = False
         ps.FitToPagesWide = 1
         ps.FitToPagesTall = False
-        ps.PrintTitleRows = f"${out.header_row}:${out.header_row}"
+        ps.PrintTitleRows = f"${out.header_row - len(out.head_above)}:${out.header_row}"
         ps.CenterFooter = "Trang &P/&N"
     except Exception:  # noqa: BLE001 - printing setup is cosmetic; the values are written
         pass

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..core.problems import Problems
@@ -54,6 +55,13 @@ _COPY_SUFFIX = re.compile(r"^[\s_\-.()\[\]0-9]*(copy|ban sao|sao|cu|moi|new|old)
 def looks_like(name: str, known: str) -> bool:
     """True when ``name`` is not ``known`` but could be meant as it: equal without accents,
     ``known`` plus a copy suffix (“ (2)”, “ - copy”, “_cu”), or a near typo."""
+    if type(name) is str and type(known) is str:
+        return _looks_like(name, known)
+    return _looks_like.__wrapped__(name, known)
+
+
+@lru_cache(maxsize=1 << 14)
+def _looks_like(name: str, known: str) -> bool:
     a, b = fold(name), fold(known)
     if not a or not b or norm(name) == norm(known):
         return False
@@ -77,8 +85,15 @@ class Match:
 
 def match_name(name: Any, known: Iterable[str]) -> Match:
     """Match ``name`` against ``known`` names (see the module docstring)."""
+    known = tuple(known)
+    if type(name) is str and all(type(k) is str for k in known):
+        return _match_name(name, known)
+    return _match_name.__wrapped__(name, known)
+
+
+@lru_cache(maxsize=1 << 12)
+def _match_name(name: Any, known: tuple[str, ...]) -> Match:
     n = norm(name)
-    known = list(known)
     for k in known:
         if norm(k) == n:
             return Match(k)
@@ -228,8 +243,38 @@ def parse_date(v: Any) -> dt.date | None:
     return None
 
 
+_CHOICE_MAPS: dict[tuple[int, tuple], tuple[Mapping[str, Any], dict[str, Any]]] = {}
+
+
+def _choice_map(choices: Mapping[str, Any], aliases: tuple) -> dict[str, Any]:
+    """The normalised label/value -> value map of a declaration's choices, built once per declaration."""
+    key = (id(choices), aliases)
+    hit = _CHOICE_MAPS.get(key)
+    if hit is not None and hit[0] is choices:
+        return hit[1]
+    by = {norm(k): val for k, val in choices.items()}
+    by.update({norm(val): val for val in choices.values() if isinstance(val, str)})
+    by.update({norm(a): a for a in aliases})
+    if len(_CHOICE_MAPS) > 4096:
+        _CHOICE_MAPS.clear()
+    _CHOICE_MAPS[key] = (choices, by)  # the reference keeps the id from being reused
+    return by
+
+
 YES_WORDS = ("có", "co", "x", "true", "1", "đúng", "yes")
 NO_WORDS = ("không", "khong", "false", "0", "sai", "no")
+
+
+_CELL_ERROR: list[type] = []
+
+
+def _cell_error() -> type:
+    """:class:`xlpy.book.io.CellError`, imported once (the book layer imports this module's users)."""
+    if not _CELL_ERROR:
+        from ..book.io import CellError
+
+        _CELL_ERROR.append(CellError)
+    return _CELL_ERROR[0]
 
 
 class CellReader:
@@ -245,7 +290,13 @@ class CellReader:
     def text(self, v: Any, addr: str) -> str | None:
         if is_blank(v):
             return None
-        if isinstance(v, CellError):
+        if type(v) is str:
+            if is_nfd(v):
+                self.p.warn("unicode_nfd", self.sheet, addr, v, "văn bản Unicode dựng sẵn (NFC)",
+                            "Văn bản được gõ ở dạng Unicode tổ hợp; xlpy đã chuẩn hóa về dạng dựng sẵn để so khớp.")
+                return unicodedata.normalize("NFC", v).strip()
+            return v.strip()
+        if isinstance(v, _cell_error()):
             self.err("excel_error", addr, v.code, "văn bản", f"Ô {addr} đang chứa lỗi Excel {v.code}. Sửa công thức hoặc nhập trực tiếp.")
             return None
         if isinstance(v, str):
@@ -263,7 +314,7 @@ class CellReader:
             if required:
                 self.err("missing_value", addr, None, f"một số ({what})", f"Ô {addr} cần có {what}. Nhập một số vào ô này.")
             return None
-        if isinstance(v, CellError):
+        if isinstance(v, _cell_error()):
             self.err("excel_error", addr, v.code, f"một số ({what})", f"Ô {addr} đang chứa lỗi Excel {v.code}. Sửa công thức hoặc nhập trực tiếp {what}.")
             return None
         if isinstance(v, bool) or not isinstance(v, (int, float)):
@@ -302,9 +353,7 @@ class CellReader:
         if is_blank(v):
             return None
         text = self.text(v, addr)
-        by = {norm(k): val for k, val in choices.items()}
-        by.update({norm(val): val for val in choices.values() if isinstance(val, str)})
-        by.update({norm(a): a for a in aliases})
+        by = _choice_map(choices, tuple(aliases))
         if norm(text) in by:
             return by[norm(text)]
         m = match_name(text, list(choices))
@@ -440,22 +489,63 @@ def read_table(grid: Sequence[Sequence[Any]] | None, table: Table, problems: Pro
     if missing:
         return None
     rd = CellReader(table.sheet, problems)
-    cols = {c.key: c for c in table.columns if c.key in pos}
+    cols = [(c.key, pos[c.key], c, _fast_kind(c)) for c in table.columns if c.key in pos]
+    keys = list(pos)
+    idx = [pos[k] for k in keys]
+    width = max(idx, default=-1) + 1
     rows = []
     for i in range(1, len(grid)):
         r = grid[i]
-        raw = {k: (r[j] if j < len(r) else None) for k, j in pos.items()}
-        if all(is_blank(v) for v in raw.values()):
+        if len(r) >= width:
+            cells = [r[j] for j in idx]
+        else:
+            cells = [r[j] if j < len(r) else None for j in idx]
+        if all(v is None or v == "" or is_blank(v) for v in cells):
             continue
+        raw = dict(zip(keys, cells))
         row = Row(i, {}, pos, raw)
-        for k, col in cols.items():
+        values = row.values
+        for k, j, col, fast in cols:
             v = raw[k]
+            if v is None or v == "":  # a blank cell is None whatever its kind (rd.value says nothing of it)
+                values[k] = None
+                continue
+            if fast is not None:  # the common, valid case converted here; anything else as CellReader.value says
+                t = type(v)
+                if fast == "text" and t is str:
+                    x = v.strip()
+                    if not x:
+                        values[k] = None
+                        continue
+                    if v.isascii() or not is_nfd(v):
+                        values[k] = x
+                        continue
+                elif fast != "text" and (t is float or t is int):
+                    lo, hi, positive, integer = fast
+                    x = float(v)
+                    if (math.isfinite(x) and (lo is None or x >= lo) and (hi is None or x <= hi) and (not positive or x > 0)
+                            and (not integer or x.is_integer())):
+                        values[k] = int(x) if integer else x
+                        continue
             before = problems.error_count
-            row.values[k] = rd.value(col, v, cell_ref(i, pos[k]))
+            values[k] = rd.value(col, v, cell_ref(i, j))
             if problems.error_count > before:
                 row.bad.add(k)
         rows.append(row)
     return TableData(rows, pos)
+
+
+def _fast_kind(col: Column) -> Any:
+    """How :func:`read_table` may convert a valid cell of ``col`` itself: "text", the number
+    bounds (minimum, maximum, positive, integer) as :meth:`CellReader.value` applies them, or None."""
+    kind = col.kind
+    if kind in ("text", "code"):
+        return "text"
+    if kind in ("number", "int", "percent"):
+        lo = col.minimum if col.minimum is not None else (0 if kind == "percent" else None)
+        hi = col.maximum if col.maximum is not None else (100 if kind == "percent" else None)
+        return (lo, hi, col.positive, kind == "int")
+    return None
 
 
 # ---------------------------------------------------------------------------------------
