@@ -39,6 +39,7 @@ MAX_RATIO = 250  # uncompressed / compressed, for parts over RATIO_FLOOR
 RATIO_FLOOR = 4 * 1024 * 1024
 MAX_PARTS = 20_000
 MAX_FILE = 512 * 1024 * 1024  # the file itself
+FULL_SCAN = 4 * 1024 * 1024  # XML parts up to this size are scanned whole for DOCTYPE at open
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -193,13 +194,21 @@ class Package:
             raise BookFileError("not_ooxml", self.path, "tệp nén không phải sổ tính Excel (thiếu phần [Content_Types].xml)", FIX_SAVE_AS)
         for name, info in names.items():
             if name.endswith((".xml", ".rels")) and info.file_size:
-                head = self._read_raw(name, 1024)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise BookFileError(
-                        "xml_doctype", self.path,
-                        f"phần “{name}” khai báo DOCTYPE/ENTITY (Excel không bao giờ ghi như vậy; đây là dấu hiệu tệp độc hại)",
-                        "Không mở tệp này; xin đơn vị gửi lại tệp .xlsx lưu từ Excel.",
-                    )
+                # small parts whole (a DOCTYPE may hide behind a long comment); the large ones
+                # (sheets, shared strings) are read by calamine, which expands no entities
+                whole = info.file_size <= FULL_SCAN and not name.startswith("xl/worksheets/")
+                self._refuse_doctype(name, self._read_raw(name, None if whole else 1024))
+
+    def _refuse_doctype(self, name: str, data: bytes | str) -> None:
+        """XML that declares a document type or entities is refused: Excel never writes it and
+        it is how entity bombs work."""
+        marks = (b"<!DOCTYPE", b"<!ENTITY") if isinstance(data, bytes) else ("<!DOCTYPE", "<!ENTITY")
+        if marks[0] in data or marks[1] in data:
+            raise BookFileError(
+                "xml_doctype", self.path,
+                f"phần “{name}” khai báo DOCTYPE/ENTITY (Excel không bao giờ ghi như vậy; đây là dấu hiệu tệp độc hại)",
+                "Không mở tệp này; xin đơn vị gửi lại tệp .xlsx lưu từ Excel.",
+            )
 
     def _workbook_part(self) -> str:
         rels = self.text("_rels/.rels") if "_rels/.rels" in self.infos else ""
@@ -272,7 +281,10 @@ class Package:
         return self._read_raw(name)
 
     def text(self, name: str) -> str:
-        return self.read(name).decode("utf-8", "replace")
+        """A part xlpy reads itself (never with entities expanded): refused if it declares any."""
+        text = self.read(name).decode("utf-8", "replace")
+        self._refuse_doctype(name, text)
+        return text
 
     def has(self, name: str) -> bool:
         return name in self.infos
