@@ -79,8 +79,8 @@ def main(argv: list[str]) -> int:
         py = ensure_env("test,build")
         return _run(py, "-P", "-m", "pytest", *rest)  # -P: import the installed xlpy, not ./xlpy
     if task == "bench":
-        py = ensure_env("test")
-        return _run(py, "benchmarks/run.py", *rest)
+        py = ensure_env("test,bench")
+        return _run(py, "-P", "benchmarks/run.py", *rest)
     if task == "docs":
         py = ensure_env("build")
         return (_run(py, "-P", "-m", "xlpy.docgen") or _run(py, "-P", "tools/guide_html.py")

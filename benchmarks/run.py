@@ -75,7 +75,7 @@ def generated(folder: Path, name: str, make) -> Path:
     if not path.exists():
         t0 = time.perf_counter()
         make(path)
-        print(f"  (generated {name} in {time.perf_counter() - t0:.1f} s)", flush=True)
+        print(f"  (generated {name} in {time.perf_counter() - t0:.2f} s)", flush=True)
     return path
 
 

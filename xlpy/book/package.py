@@ -39,7 +39,6 @@ MAX_RATIO = 250  # uncompressed / compressed, for parts over RATIO_FLOOR
 RATIO_FLOOR = 4 * 1024 * 1024
 MAX_PARTS = 20_000
 MAX_FILE = 512 * 1024 * 1024  # the file itself
-FULL_SCAN = 4 * 1024 * 1024  # XML parts up to this size are scanned whole for DOCTYPE at open
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -193,11 +192,10 @@ class Package:
         if "[Content_Types].xml" not in names:
             raise BookFileError("not_ooxml", self.path, "tệp nén không phải sổ tính Excel (thiếu phần [Content_Types].xml)", FIX_SAVE_AS)
         for name, info in names.items():
-            if name.endswith((".xml", ".rels")) and info.file_size:
-                # small parts whole (a DOCTYPE may hide behind a long comment); the large ones
-                # (sheets, shared strings) are read by calamine, which expands no entities
-                whole = info.file_size <= FULL_SCAN and not name.startswith("xl/worksheets/")
-                self._refuse_doctype(name, self._read_raw(name, None if whole else 1024))
+            # the parts the cell reader parses (sheets, shared strings) are looked at here; every
+            # part xlpy parses itself is checked whole when it is read (:meth:`text`)
+            if info.file_size and (name.startswith("xl/worksheets/sheet") or name == "xl/sharedStrings.xml"):
+                self._refuse_doctype(name, self._read_raw(name, 1024))
 
     def _refuse_doctype(self, name: str, data: bytes | str) -> None:
         """XML that declares a document type or entities is refused: Excel never writes it and
@@ -355,12 +353,15 @@ def open_package(path: str | os.PathLike) -> Package:
 _ATTR = re.compile(r'(?:^|\s)([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 
 
+@lru_cache(maxsize=512)
+def _attrs(tag: str) -> dict[str, str]:
+    """Every attribute of one tag (values still escaped), parsed once however often asked."""
+    return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTR.finditer(tag)}
+
+
 def _attr(tag: str, name: str) -> str:
     """The (still escaped) value of attribute ``name`` (qualified as written) in ``tag``."""
-    for m in _ATTR.finditer(tag):
-        if m.group(1) == name:
-            return m.group(2) if m.group(2) is not None else m.group(3)
-    return ""
+    return _attrs(tag).get(name, "")
 
 
 def _attr_ns_any(tag: str, local: str) -> str:
