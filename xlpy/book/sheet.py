@@ -108,6 +108,22 @@ _ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # lookahead: "_x005F_x0041_
 CELL_LIMIT = 32_767  # the most characters an Excel cell holds
 
 
+LINE_PT = 15.0  # the height of one line of 11-point text, in points
+MAX_ROW_PT = 409.0  # Excel's tallest row
+
+
+def text_lines(text: str, width: float, bold: bool = False) -> int:
+    """How many lines ``text`` takes in a wrapped cell ``width`` characters wide (an estimate:
+    Excel and LibreOffice size rows only when told, and a row too short hides text)."""
+    per_line = max(1, int(width * (0.8 if bold else 0.95)))  # lines break at spaces, before the edge
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def row_height(lines: int) -> float | None:
+    """The explicit height of a row of ``lines`` lines (None for a single line)."""
+    return min(MAX_ROW_PT, LINE_PT * lines + 2) if lines > 1 else None
+
+
 def clip(s: str) -> str:
     """Text composed by xlpy (a title, a header with a name in it) cut to what a cell holds."""
     return s if len(s) <= CELL_LIMIT else s[: CELL_LIMIT - 1] + "…"
@@ -211,7 +227,23 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
     ap = rows.append
     if out.title:
         ap(f'<row r="1"><c r="A1" s="{x_title}" t="inlineStr"><is><t xml:space="preserve">{text_xml(clip(out.title))}</t></is></c></row>')
-    heights = out.heights
+    heights = dict(out.heights)
+    widths = [out.widths.get(j, 14) for j in range(ncols)]
+    if hr not in heights:  # the header wraps: its row grows to its longest heading
+        h = row_height(max((text_lines(str(x), widths[j], bold=True) for j, x in enumerate(out.header)), default=1))
+        if h:
+            heights[hr] = h
+    wrapped = [j for j in sorted(out.wrap) if j < ncols]
+    if wrapped:  # data rows whose wrapped cells need more than one line
+        for i, data in enumerate(out.rows):
+            r = hr + 1 + i
+            if r in heights:
+                continue
+            n_lines = max((text_lines(v, widths[j]) for j in wrapped if j < len(data) and isinstance(v := data[j], str)),
+                          default=1)
+            h = row_height(n_lines)
+            if h:
+                heights[r] = h
 
     def ht(r: int) -> str:
         h = heights.get(r)

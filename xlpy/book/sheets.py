@@ -53,7 +53,7 @@ def results_sheet(result: BlockResult) -> OutputSheet:
         "Xếp hạng: " + ("đồng hạng (1, 1, 3)" if s.rank_method.value == "competition" else "liền hạng (1, 1, 2)")
         + ("; thứ tự phá hòa: " + "; ".join(s.tie_break) if s.tie_break else "; không khai báo thứ tự phá hòa"),
     ]
-    return OutputSheet(S.RESULTS, header, rows, widths=widths, formats=formats, wrap={4 + n + 4, 4 + n + 5},
+    return OutputSheet(S.RESULTS, header, rows, widths=widths, formats=formats, wrap={3, 4 + n + 4, 4 + n + 5},
                        title=_title(result, "Kết quả chấm điểm thi đua"), notes=notes,
                        chart=Chart("Tổng điểm của các đơn vị", label_col=3, value_col=total_col, number_format=fmt))
 
@@ -66,7 +66,7 @@ def ranking_sheet(result: BlockResult) -> OutputSheet:
     rows = [[u.rank, u.place, u.code, u.name, u.total, u.klass, ", ".join(u.tied_with),
              key_text(u.broken_by, crit_names) if u.broken_by else "", notes_of.unit(u.code)] for u in result.units]
     return OutputSheet(S.RANKING, header, rows, widths={0: 7, 1: 9, 2: 11, 3: 38, 4: 11, 5: 30, 6: 18, 7: 40, 8: 60},
-                       formats={4: _fmt(b.settings.decimals)}, wrap={7, 8}, title=_title(result, "Bảng xếp hạng"))
+                       formats={4: _fmt(b.settings.decimals)}, wrap={3, 7, 8}, title=_title(result, "Bảng xếp hạng"))
 
 
 def differences_sheet(result: BlockResult) -> OutputSheet:

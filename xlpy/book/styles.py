@@ -45,8 +45,8 @@ NOTE = Style(italic=True)
 
 
 def body(numfmt: str | None = None, wrap: bool = False) -> Style:
-    """A cell xlpy writes (pale green)."""
-    return Style(fill=OUTPUT_FILL, border=True, numfmt=numfmt, wrap=wrap, valign="top" if wrap else None)
+    """A cell xlpy writes (pale green), top-aligned so a row grown by wrapped text reads across."""
+    return Style(fill=OUTPUT_FILL, border=True, numfmt=numfmt, wrap=wrap, valign="top")
 
 
 def input_cell(numfmt: str | None = None, wrap: bool = False) -> Style:
