@@ -87,6 +87,31 @@ class OutputSheet:
     def notes_row(self) -> int:
         return self.last_data_row + 2
 
+    def row_heights(self) -> dict[int, float]:
+        """Row (1-based) -> height in points for the file writer: the declared ones, and for rows
+        holding wrapped text (the header, wrapped columns) an estimate, since a file's rows keep
+        one line in LibreOffice (and in Excel until edited).  The Excel door sets only the declared
+        ones: Excel sizes the rows it writes itself, exactly."""
+        heights = dict(self.heights)
+        ncols, hr = self.ncols, self.header_row
+        widths = [self.widths.get(j, 14) for j in range(ncols)]
+        if hr not in heights:  # the header wraps: its row grows to its longest heading
+            h = row_height(max((text_lines(str(x), widths[j], bold=True) for j, x in enumerate(self.header)), default=1))
+            if h:
+                heights[hr] = h
+        wrapped = [j for j in sorted(self.wrap) if j < ncols]
+        if wrapped:  # data rows whose wrapped cells need more than one line
+            for i, data in enumerate(self.rows):
+                r = hr + 1 + i
+                if r in heights:
+                    continue
+                n_lines = max((text_lines(v, widths[j]) for j in wrapped if j < len(data) and isinstance(v := data[j], str)),
+                              default=1)
+                h = row_height(n_lines)
+                if h:
+                    heights[r] = h
+        return heights
+
     @property
     def is_landscape(self) -> bool:
         if self.landscape is not None:
@@ -227,23 +252,7 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
     ap = rows.append
     if out.title:
         ap(f'<row r="1"><c r="A1" s="{x_title}" t="inlineStr"><is><t xml:space="preserve">{text_xml(clip(out.title))}</t></is></c></row>')
-    heights = dict(out.heights)
-    widths = [out.widths.get(j, 14) for j in range(ncols)]
-    if hr not in heights:  # the header wraps: its row grows to its longest heading
-        h = row_height(max((text_lines(str(x), widths[j], bold=True) for j, x in enumerate(out.header)), default=1))
-        if h:
-            heights[hr] = h
-    wrapped = [j for j in sorted(out.wrap) if j < ncols]
-    if wrapped:  # data rows whose wrapped cells need more than one line
-        for i, data in enumerate(out.rows):
-            r = hr + 1 + i
-            if r in heights:
-                continue
-            n_lines = max((text_lines(v, widths[j]) for j in wrapped if j < len(data) and isinstance(v := data[j], str)),
-                          default=1)
-            h = row_height(n_lines)
-            if h:
-                heights[r] = h
+    heights = out.row_heights()
 
     def ht(r: int) -> str:
         h = heights.get(r)

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from ..book import styles as ST
-from ..book.sheet import OutputSheet, Styled
+from ..book.sheet import LINE_PT, OutputSheet, Styled
 from ..book.sheets import PROBLEM_HEADER
 from ..rules.model import CHO_QUYET_DINH, CN, DAT, KHONG_DAT, TT, VUOT
 from ..rules.titles import KINDS, SUBJECT_LABELS, title_name
@@ -231,11 +231,8 @@ def form_sheet(prov: Province) -> OutputSheet:
     hr = out.header_row
     pr = out.preamble_row
     ncols = len(header)
+    # the form's own heading rows; rows of wrapped text are sized by the sheet writer
     out.heights = {hr - 1: 2 * LINE_PT, hr: 5 * LINE_PT, pr + 3: 1.5 * LINE_PT}
-    for k, row in enumerate(rows):
-        n = _lines(row[0], out.widths[0])
-        if n > 1:
-            out.heights[hr + 1 + k] = n * LINE_PT
     out.merges = [
         (pr, 1, pr, 5), (pr, 6, pr, ncols), (pr + 1, 1, pr + 1, 5), (pr + 1, 6, pr + 1, ncols), (pr + 2, 1, pr + 2, ncols),
         (pr + 3, 1, pr + 3, ncols), (pr + 4, 1, pr + 4, ncols),
@@ -244,38 +241,8 @@ def form_sheet(prov: Province) -> OutputSheet:
     return out
 
 
-LINE_PT = 15.0  # one line of 11-point text
-
-
-def _lines(v: Any, width: float) -> int:
-    if v is None or v == "":
-        return 1
-    per = max(int(width * 1.1), 4)
-    t = v if type(v) is str else str(v)
-    if len(t) <= per and "\n" not in t:
-        return 1
-    return sum(max(1, -(-len(part) // per)) for part in t.split("\n"))
-
-
-def fit_rows(out: OutputSheet) -> OutputSheet:
-    """Row heights for wrapped text (LibreOffice, which makes the PDFs, does not grow rows itself)."""
-    wrap = sorted(out.wrap)
-    if not wrap:
-        return out
-    widths = {j: out.widths.get(j, 14) for j in range(out.ncols)}
-    head = max(_lines(h, widths.get(j, 14)) for j, h in enumerate(out.header))
-    if head > 1:
-        out.heights[out.header_row] = head * LINE_PT
-    for k, row in enumerate(out.rows):
-        n = max(_lines(row[j], widths[j]) if j < len(row) else 1 for j in wrap)
-        if n > 1:
-            out.heights[out.header_row + 1 + k] = min(n, 27) * LINE_PT  # Excel's limit is 409 points
-    return out
-
-
 def output_sheets(prov: Province) -> list[OutputSheet]:
-    sheets = [fit_rows(blocks_sheet(prov)), results_sheet(prov), fit_rows(proposals_sheet(prov)), fit_rows(checks_sheet(prov)),
-              fit_rows(errors_sheet(prov))]
+    sheets = [blocks_sheet(prov), results_sheet(prov), proposals_sheet(prov), checks_sheet(prov), errors_sheet(prov)]
     if prov.settings.stat_form != "none":
         sheets.append(form_sheet(prov))
     return sheets
