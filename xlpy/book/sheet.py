@@ -380,11 +380,9 @@ def _table_col_name(h: str) -> str:
 
 def table_name(sheet: str) -> str:
     """An Excel table name from a sheet name: ASCII letters, digits and underscores."""
-    import unicodedata
+    from ..core.text import unaccent
 
-    base = unicodedata.normalize("NFD", sheet.replace("Đ", "D").replace("đ", "d"))
-    base = "".join(ch for ch in base if not unicodedata.combining(ch))
-    base = re.sub(r"[^A-Za-z0-9_]", "_", base).strip("_") or "Bang"
+    base = re.sub(r"[^A-Za-z0-9_]", "_", unaccent(sheet)).strip("_") or "Bang"
     return "tbl_" + base
 
 

@@ -27,5 +27,11 @@ def _norm(s: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _fold(s: str) -> str:
-    t = unicodedata.normalize("NFD", _norm(s).replace("đ", "d"))
+    return unaccent(_norm(s))
+
+
+def unaccent(s: str) -> str:
+    """``s`` without Vietnamese accents (đ → d, Đ → D), case kept: for ASCII names made from
+    Vietnamese text (file names, table names) and for :func:`fold`."""
+    t = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
     return "".join(ch for ch in t if not unicodedata.combining(ch))

@@ -44,7 +44,6 @@ import os
 import re
 import subprocess
 import sys
-import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -134,9 +133,9 @@ def default_workbook_dir() -> Path:
 
 
 def _xml_id(s: str) -> str:
-    base = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
-    base = "".join(ch for ch in base if not unicodedata.combining(ch))
-    return re.sub(r"[^A-Za-z0-9_]", "_", base)
+    from ..core.text import unaccent
+
+    return re.sub(r"[^A-Za-z0-9_]", "_", unaccent(s))
 
 
 def ribbon_actions(acts=None) -> list[tuple[str, list]]:

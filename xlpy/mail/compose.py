@@ -398,7 +398,7 @@ def encode_addresses(addrs: Sequence[Address]) -> str:
 
 
 def _slug(text: str) -> str:
-    base = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    base = "".join(ch for ch in base if not unicodedata.combining(ch))
-    return re.sub(r"[^A-Za-z0-9]+", "-", base).strip("-").lower() or "x"
+    from ..core.text import unaccent
+
+    return re.sub(r"[^A-Za-z0-9]+", "-", unaccent(text)).strip("-").lower() or "x"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any, Sequence
 
 from ..book.io import nfc
 from ..core.problems import Problems
+from ..core.text import unaccent
 from ..features import setting
 from ..schema import core as layout
 from .compose import ComposeError, Composed, SubjectError, compose, make_env
@@ -56,8 +56,7 @@ class Plan:
 
 
 def _fold(text: str) -> str:
-    base = unicodedata.normalize("NFD", nfc(text).replace("Đ", "D").replace("đ", "d"))
-    return "".join(ch for ch in base if not unicodedata.combining(ch)).casefold()
+    return unaccent(text).casefold()
 
 
 # File names (folded: no diacritics, lower case) meant for the provincial office only:

@@ -9,7 +9,6 @@ template and the faulty tag.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
@@ -79,9 +78,9 @@ def slug(text: str, maxlen: int = 60) -> str:
     >>> slug("Sở Tài nguyên & Môi trường")
     'so-tai-nguyen-moi-truong'
     """
-    t = unicodedata.normalize("NFD", str(text).replace("Đ", "D").replace("đ", "d"))
-    t = "".join(ch for ch in t if not unicodedata.combining(ch))
-    t = re.sub(r"[^A-Za-z0-9]+", "-", t).strip("-").lower()
+    from ..core.text import unaccent
+
+    t = re.sub(r"[^A-Za-z0-9]+", "-", unaccent(str(text))).strip("-").lower()
     return t[:maxlen].rstrip("-") or "don-vi"
 
 
