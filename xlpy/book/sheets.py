@@ -7,6 +7,7 @@ from ..core.engine import BlockResult
 from ..core.explain import TieNotes, fallback_note, key_text
 from ..core.problems import Problems
 from ..schema import core as S
+from ..schema.base import fmt_num
 from .sheet import Chart, OutputSheet
 
 PROBLEM_HEADER = ["Mức độ", "Trang", "Ô", "Giá trị gặp", "Giá trị cần", "Cách sửa"]
@@ -14,10 +15,6 @@ PROBLEM_HEADER = ["Mức độ", "Trang", "Ô", "Giá trị gặp", "Giá trị 
 
 def _fmt(decimals: int) -> str:
     return "0." + "0" * decimals if decimals > 0 else "0"
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}".replace(".", ",")
 
 
 def criterion_header(result: BlockResult) -> list[str]:
@@ -49,7 +46,7 @@ def results_sheet(result: BlockResult) -> OutputSheet:
     widths = {0: 7, 1: 9, 2: 11, 3: 36, **{4 + j: 13 for j in range(n)}, 4 + n: 11, 5 + n: 11, 6 + n: 10, total_col: 11,
               4 + n + 4: 30, 4 + n + 5: 50}
     notes = [
-        f"Điểm tối đa để xếp loại: {_num(b.nominal_max)}. Làm tròn {s.decimals} chữ số thập phân (kiểu Excel) trước khi xếp hạng.",
+        f"Điểm tối đa để xếp loại: {fmt_num(b.nominal_max)}. Làm tròn {s.decimals} chữ số thập phân (kiểu Excel) trước khi xếp hạng.",
         "Xếp hạng: " + ("đồng hạng (1, 1, 3)" if s.rank_method.value == "competition" else "liền hạng (1, 1, 2)")
         + ("; thứ tự phá hòa: " + "; ".join(s.tie_break) if s.tie_break else "; không khai báo thứ tự phá hòa"),
     ]

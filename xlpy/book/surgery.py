@@ -106,17 +106,12 @@ def plan(pkg: Package, outputs: Sequence[W.OutputSheet]) -> dict[str, bytes | No
     wb_rels_part = rels_part(wb_part)
     wb_rels = pkg.text(wb_rels_part) if pkg.has(wb_rels_part) else _empty_rels()
     ct = pkg.text("[Content_Types].xml")
-    rel_types = _rel_types(wb_rels)
-    styles_part = next((resolve(wb_part, t) for rid, (typ, t) in rel_types.items() if typ == REL_STYLES), None)
-    if styles_part and pkg.has(styles_part):
-        styles = StyleSheet(pkg.text(styles_part))
-    else:  # a package without styles (not written by Excel): give it the minimal ones
+    styles_part, styles, date1904 = workbook_styles(pkg)
+    if styles_part is None:  # a package without styles (not written by Excel): give it the minimal ones
         styles_part = ed.new_name("xl/styles{}.xml") if ed.used("xl/styles.xml") else "xl/styles.xml"
         wb_rels, _rid = _add_rel(wb_rels, REL_STYLES, relative(wb_part, styles_part))
         ct = _add_override(ct, styles_part, CT_STYLES)
-        styles = StyleSheet(MINIMAL_STYLES)
         ed.put(styles_part, MINIMAL_STYLES)
-    date1904 = bool(re.search(r'date1904="(1|true)"', wb))
     referenced = _references(pkg)
     table_ids, table_names = _tables(pkg)
     by_fold = {fold_sheet(s.name): (i, s) for i, s in enumerate(pkg.sheets)}
