@@ -15,6 +15,7 @@ import math
 from typing import Any, Sequence
 
 from ..book.io import EXCEL_ERRORS, CellError, Grid, Merged, OutputSheet
+from ..book.sheet import col_letter
 
 TMP_PREFIX = "~xlpy"
 
@@ -50,14 +51,6 @@ def _plain(v: Any) -> Any:
     if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
         return dt.datetime(v.year, v.month, v.day)
     return v
-
-
-def _col_letter(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _rgb(hex6: str) -> tuple[int, int, int]:
@@ -230,7 +223,7 @@ def _fill(sh: Any, out: OutputSheet, plan: dict, tmp_table: str) -> None:
             if j < ncols:
                 sh.range((hr + 1, j + 1), (hr + nrows - 1, j + 1)).number_format = fmt
     for j in range(ncols):
-        sh.range(f"{_col_letter(j + 1)}:{_col_letter(j + 1)}").column_width = out.widths.get(j, 14)
+        sh.range(f"{col_letter(j + 1)}:{col_letter(j + 1)}").column_width = out.widths.get(j, 14)
     if plan["notes"]:
         r = hr + max(nrows - 1, 1) + 2
         sh.range((r, 1), (r + len(plan["notes"]) - 1, 1)).value = plan["notes"]
