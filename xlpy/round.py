@@ -193,7 +193,7 @@ class Round:
         from .rules.settings import from_values
 
         rs = from_values(self.settings, self.problems)
-        units = list(self.block.units) if self.block is not None else _units_for_rules(self)
+        units = list(self.block.units) if self.block is not None else self.units_list  # read once, in _load_block
         tables = {spec.sheet: self.table(spec) for spec in RS.TABLES}
         inp = inputs.rules_input(
             year=self.settings.get("year"), round_date=self.settings.get("round_date"), block_name=self.settings.get("block_name") or "",
@@ -326,10 +326,6 @@ def _check_maximum(block: Block, values: SettingValues, problems: Problems) -> N
             "max_includes_bonus", S.SETTINGS, cell, "(trống)", "thang điểm xếp loại",
             f"“{key}” để trống nên xếp loại tính trên {fmt_num(content + bonus)} điểm "
             f"(gồm {fmt_num(bonus)} điểm thưởng). Nếu thang điểm xếp loại là {fmt_num(content)}, nhập {fmt_num(content)} vào ô này.")
-
-
-def _units_for_rules(r: Round):
-    return BB.units(r.units_table, Problems()) if r.units_table is not None else []
 
 
 def with_ranks(inp, result):
