@@ -9,8 +9,7 @@ module, so the registry is the same whatever was imported before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .schema import core as SC
 from .schema import mail as SM
@@ -25,8 +24,7 @@ REQUIRED = object()
 PARAM_KINDS = ("book", "file", "files", "folder", "choice", "flag", "int", "float", "text")
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """One parameter of an action, typed: the CLI, the ribbon and the docs read this."""
 
     name: str
@@ -49,8 +47,7 @@ class Param:
 BOOK = Param("book", "book", "Sổ tính (.xlsx) của khối thi đua")
 
 
-@dataclass(frozen=True)
-class ActionSpec:
+class ActionSpec(NamedTuple):
     name: str  # CLI command ("history import" → group "history", command "import") and ribbon tag
     func: str  # "module:function"
     label: str  # Vietnamese button label
@@ -75,15 +72,14 @@ class ActionSpec:
         return self.name.replace(" ", "_")
 
 
-@dataclass(frozen=True)
-class Feature:
+class Feature(NamedTuple):
     name: str
     label: str
     actions: tuple[ActionSpec, ...] = ()
     settings: tuple[Setting, ...] = ()
     inputs: tuple[str, ...] = ()  # sheets officers fill
     outputs: tuple[str, ...] = ()  # sheets xlpy rebuilds
-    tables: tuple[Table, ...] = field(default=())
+    tables: tuple[Table, ...] = ()
     workbook: str = "block"  # whose workbook holds its sheets and settings: a block's, or the province's
 
 

@@ -9,7 +9,6 @@ ratio criterion without a target, an unknown tie-break key…
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from ..core.model import (
@@ -206,7 +205,7 @@ def bands(data: TableData | None, crit: list[Criterion], problems: Problems, pre
             if not bs:
                 problems.add("band_missing", sheet, "A2", c.code, "ít nhất một bậc",
                              f"Tiêu chí “{c.code}” loại Bậc thưởng chưa có bậc nào trong trang {sheet}.")
-            c = replace(c, bands=bs)
+            c = c._replace(bands=bs)
         out.append(c)
     return out
 

@@ -25,10 +25,9 @@ import struct
 import time
 import zipfile
 import zlib
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, Mapping
+from typing import BinaryIO, Mapping, NamedTuple
 
 from ..core.problems import UserError
 
@@ -115,8 +114,7 @@ def _ole_error(path: Path) -> BookFileError:
 # reading
 
 
-@dataclass(frozen=True)
-class SheetRef:
+class SheetRef(NamedTuple):
     name: str
     sheet_id: int
     rid: str
@@ -124,8 +122,7 @@ class SheetRef:
     state: str = "visible"
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):
     """What the file was when it was read: a write refuses to replace anything else."""
 
     size: int

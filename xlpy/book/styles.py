@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from typing import NamedTuple
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 Q = "{%s}" % NS
@@ -23,8 +23,7 @@ INPUT_FILL = "FFF8E1"
 BORDER_COLOR = "BFBFBF"
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(NamedTuple):
     """One cell style of the output sheets (None = the workbook's default)."""
 
     bold: bool = False

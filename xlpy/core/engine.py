@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 import numpy as np
 
@@ -25,8 +25,7 @@ from .scoring import combine, part_totals, points_matrix
 STAGES = (Stage.SELF, Stage.BLOCK, Stage.OFFICE)
 
 
-@dataclass(frozen=True)
-class UnitResult:
+class UnitResult(NamedTuple):
     """One unit's result, as the doors show it."""
 
     code: str

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 import numpy as np
 
@@ -90,8 +90,7 @@ TIE_WOMEN = "TY_LE_NU"  # Nghị định 152/2025 Điều 4 khoản 6
 TIE_VOTE = "PHIEU_BAU"  # bỏ phiếu
 
 
-@dataclass(frozen=True)
-class Band:
+class Band(NamedTuple):
     """One band of a banded bonus: ``low (<|<=) value (<|<=) high`` gives ``points``."""
 
     low: float
@@ -120,8 +119,7 @@ class Band:
         return f"{left}{_num(self.low)}; {_num(self.high)}{right} → {_num(self.points)}"
 
 
-@dataclass(frozen=True)
-class Criterion:
+class Criterion(NamedTuple):
     code: str
     name: str
     kind: Kind
@@ -142,15 +140,13 @@ class Criterion:
         return 1.0 if self.weight is None else self.weight
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     code: str
     name: str
     max_points: float | None = None  # cap on the group's (weighted) sum
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     code: str
     name: str
     role: str = ""  # Khối trưởng / Khối phó / Thành viên
@@ -160,8 +156,7 @@ class Unit:
     cc: str = ""
 
 
-@dataclass(frozen=True)
-class ClassBand:
+class ClassBand(NamedTuple):
     """A classification band: totals at or above ``min_pct`` % of the maximum."""
 
     name: str

@@ -8,9 +8,8 @@ Vietnamese sentence saying how to fix it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from enum import Enum
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from .codes import Code
 
@@ -20,8 +19,7 @@ class Severity(str, Enum):
     WARNING = "Cảnh báo"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     code: str  # stable machine code, e.g. "score_above_max"
     sheet: str
     cell: str  # "C5", "C" (a column), "" (the whole sheet)
@@ -43,12 +41,10 @@ class Problem:
 
     def in_file(self, file: str) -> "Problem":
         """The same problem, naming the workbook file it was found in."""
-        from dataclasses import replace
-
-        return replace(self, file=file)
+        return self._replace(file=file)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = self._asdict()
         d["severity"] = self.severity.value
         return d
 

@@ -9,6 +9,7 @@ work is a single sort plus a small loop over the tied groups only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -17,8 +18,7 @@ from .model import RankMethod
 PLACES = {1: "Nhất", 2: "Nhì", 3: "Ba"}
 
 
-@dataclass(frozen=True)
-class TieGroup:
+class TieGroup(NamedTuple):
     """Units that had the same total (after rounding) in one block."""
 
     block: int

@@ -8,7 +8,7 @@ problems with sheet and cell.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -132,8 +132,7 @@ def combine(policy: FinalPolicy, reviews: list[np.ndarray], office: np.ndarray |
     return final
 
 
-@dataclass(frozen=True)
-class Totals:
+class Totals(NamedTuple):
     content: np.ndarray
     bonus: np.ndarray
     deduction: np.ndarray

@@ -8,8 +8,7 @@ case, and text typed without diacritics.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..core.text import fold
 
@@ -18,8 +17,7 @@ TT = "TT"  # tập thể (collective)
 SUBJECT_LABELS = {CN: "Cá nhân", TT: "Tập thể"}
 
 
-@dataclass(frozen=True)
-class Title:
+class Title(NamedTuple):
     code: str
     name: str
     subjects: tuple[str, ...]  # CN, TT or both

@@ -22,7 +22,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from ..core.problems import Problems
 from ..core.text import fold, norm
@@ -77,8 +78,7 @@ def _looks_like(name: str, known: str) -> bool:
     return m.quick_ratio() >= 0.85 and m.ratio() >= 0.85
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     canonical: str | None  # the known name it matches, exactly (after norm)
     lookalike: str | None = None  # a known name it only looks like
 
@@ -111,11 +111,11 @@ def is_nfd(s: Any) -> bool:
 # declarations
 
 
+NO_CHOICES: Mapping[str, Any] = MappingProxyType({})
 KINDS = ("text", "code", "number", "int", "percent", "date", "choice", "yesno", "list")
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """One column of an input table."""
 
     header: str
@@ -125,7 +125,7 @@ class Column:
     width: float = 14
     help: str = ""
     number_format: str | None = None
-    choices: Mapping[str, Any] = field(default_factory=dict)  # label shown -> value
+    choices: Mapping[str, Any] = NO_CHOICES  # label shown -> value
     minimum: float | None = None
     maximum: float | None = None
     positive: bool = False
@@ -136,8 +136,7 @@ class Column:
         return self.what or self.header.lower()
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """An input sheet holding a table: header in row 1, one record per row from row 2."""
 
     sheet: str
@@ -153,8 +152,7 @@ class Table:
         raise KeyError(key)
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """One key of the settings sheet (“Cài đặt”: key in column A, value in column B)."""
 
     key: str  # the Vietnamese label in column A
@@ -162,7 +160,7 @@ class Setting:
     kind: str = "text"
     default: Any = None
     help: str = ""
-    choices: Mapping[str, Any] = field(default_factory=dict)  # label -> value
+    choices: Mapping[str, Any] = NO_CHOICES  # label -> value
     feature: str = "core"
     minimum: float | None = None
     maximum: float | None = None
