@@ -19,9 +19,8 @@ Example::
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from .core.problems import Problems, UserError
 from .features import ActionSpec, Param, actions as declared
@@ -29,8 +28,7 @@ from .features import ActionSpec, Param, actions as declared
 Action = ActionSpec  # the declaration is the action
 
 
-@dataclass
-class Table:
+class Table(NamedTuple):
     """A table for the terminal: the CLI prints at most a screenful of rows."""
 
     title: str

@@ -15,10 +15,9 @@ review stage to another is a warning naming the cells, marked on the results.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -40,11 +39,10 @@ def known_sheets() -> list[str]:
     return all_sheet_names()
 
 
-@dataclass
-class SheetMap:
+class SheetMap(NamedTuple):
     """Which sheet of the book holds each known sheet (None: absent)."""
 
-    actual: dict[str, str] = field(default_factory=dict)  # canonical -> name in the book
+    actual: dict[str, str]  # canonical -> name in the book
 
     def get(self, canonical: str) -> str | None:
         return self.actual.get(canonical)
@@ -53,7 +51,7 @@ class SheetMap:
 def resolve_sheets(book: Book, problems: Problems) -> SheetMap:
     names = book.sheet_names()
     known = known_sheets()
-    out = SheetMap()
+    out = SheetMap({})
     lookalikes: list[tuple[str, str]] = []
     for name in names:
         m = match_name(name, known)

@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import styles as S
 
@@ -21,8 +21,7 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-@dataclass
-class Chart:
+class Chart(NamedTuple):
     """A bar chart of one value column, labelled by another, over the data rows."""
 
     title: str
@@ -213,8 +212,7 @@ def _plain(v: Any) -> Any:
 # the worksheet part
 
 
-@dataclass
-class Written:
+class Written(NamedTuple):
     """What :func:`worksheet_xml` produced besides the XML: what the package must add."""
 
     xml: str

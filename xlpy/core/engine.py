@@ -258,8 +258,7 @@ def score_arrays(blocks: Sequence[Block]) -> "Batch":
     return _batch(blocks)
 
 
-@dataclass
-class Batch:
+class Batch(NamedTuple):
     blocks: Sequence[Block]
     block_ids: np.ndarray
     stage_points: dict[Stage, np.ndarray]

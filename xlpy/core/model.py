@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple
 
 import numpy as np
@@ -171,8 +172,7 @@ DEFAULT_CLASSES: tuple[ClassBand, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     block_name: str = ""
     year: int | None = None
     period: str = "Tổng kết năm"  # or "Sơ kết 6 tháng"
@@ -185,7 +185,7 @@ class Settings:
     bonus_cap: float | None = None
     max_total: float | None = None  # the "maximum" classes are measured against
     women_threshold: float = 0.70
-    extra: Mapping[str, object] = field(default_factory=dict)  # keys read but not interpreted here
+    extra: Mapping[str, object] = MappingProxyType({})  # keys read but not interpreted here
 
 
 @dataclass(frozen=True)

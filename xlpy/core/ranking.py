@@ -8,7 +8,6 @@ work is a single sort plus a small loop over the tied groups only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -32,10 +31,9 @@ class TieGroup(NamedTuple):
         return not self.unresolved
 
 
-@dataclass
-class RankOutcome:
+class RankOutcome(NamedTuple):
     rank: np.ndarray  # int, 1-based within block
-    ties: list[TieGroup] = field(default_factory=list)
+    ties: list[TieGroup]
     broken_by: np.ndarray | None = None  # per row: last key that separated it from a tied unit, "" if none
 
 
