@@ -213,7 +213,7 @@ def test_plan_is_said_before_anything_is_written(built, tmp_path):
     assert r.data["history_existing"] == 5 and r.data["history_added"] == 12  # 7 people + 5 collectives graded, nothing decided
     assert [p.code for p in r.problems if p.code == "undecided_proposal"] == ["undecided_proposal"]
     q = actions.hook(actions.get("new-year").confirm)(r)
-    assert q is not None and q[1] == {"yes": True} and "Tạo sổ năm 2025?" in q[0] and "La Gi" in q[0]
+    assert q is not None and q[1] == {"yes": True, "out": str(tmp_path / "cum-2025.xlsx")} and "Tạo sổ năm 2025?" in q[0] and "La Gi" in q[0]
 
 
 def test_refuses_an_existing_target_or_the_book_itself(built, tmp_path):
@@ -566,10 +566,34 @@ def test_ribbon_shows_the_plan_and_asks(built, tmp_path, monkeypatch, answer):
     events = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     asked = [e for e in events if e["event"] == "ask_yes_no"]
     assert len(asked) == 1 and "Tạo sổ năm 2026?" in asked[0]["text"] and "P02 – Phường Cái Khế" in asked[0]["text"]
-    target = tmp_path / "ty-le-bac-thuong-moi.xlsx"  # the file the officer picked (the dialog's suggestion)
-    assert [e["suggestion"] for e in events if e["event"] == "ask_path"] == [str(target)]
+    # the save dialog comes only once the plan is accepted, pre-filled with the plan's file: next year in the name
+    target = tmp_path / "ty-le-bac-thuong-2026.xlsx"
+    assert [e["suggestion"] for e in events if e["event"] == "ask_path"] == ([str(target)] if answer == "yes" else [])
     assert target.exists() is (answer == "yes") and r.ok
+    # the new workbook opens in Excel; the block's own workbook is never opened again
+    assert [e["path"] for e in events if e["event"] == "open_workbook"] == ([str(target)] if answer == "yes" else [])
     assert not [e for e in events if e["event"] == "message" and e["error"]]
+    assert sha(book) == before
+
+
+def test_ribbon_new_year_cancelled_at_the_save_dialog_writes_nothing(built, tmp_path, monkeypatch):
+    from xlpy.excel import ribbon
+
+    book = copy(built, "ty-le-bac-thuong", tmp_path)
+    log = tmp_path / "log.jsonl"
+    monkeypatch.setenv(ribbon.ENV_BOOK, str(book))
+    monkeypatch.setenv(ribbon.ENV_LOG, str(log))
+    monkeypatch.setenv(ribbon.ENV_CONFIRM, "yes")
+    dialogs: list[str] = []
+    monkeypatch.setattr(ribbon.RecordingUI, "ask_path", lambda self, suggestion, folder=False: dialogs.append(str(suggestion)))  # Cancel
+    before = sha(book)
+    ribbon.dispatch("new-year")
+    events = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    # the plan was shown and accepted first; then the dialog, pre-filled with next year's file, was cancelled
+    assert [e["event"] for e in events if e["event"] == "ask_yes_no"] == ["ask_yes_no"]
+    assert dialogs == [str(tmp_path / "ty-le-bac-thuong-2026.xlsx")]
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx"] == [book.name]
+    assert not [e for e in events if e["event"] in ("open_workbook",) or (e["event"] == "message" and e["error"])]
     assert sha(book) == before
 
 

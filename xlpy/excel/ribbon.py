@@ -177,7 +177,8 @@ def _run(tag: str, book: Any, ui: UI, base: Path) -> Any:
             error=True,
         )
         return None
-    opts = _options(act, ui, base, book)
+    plans = bool(act.confirm)  # an action that shows a plan first asks where to save once the plan is accepted
+    opts = _options(act, ui, base, book, defer=plans)
     if opts is None:
         ui.status(None)
         return None
@@ -199,6 +200,10 @@ def _run(tag: str, book: Any, ui: UI, base: Path) -> Any:
     if follow is not None:
         question, more = follow
         if ui.ask_yes_no(question):
+            more = _ask_deferred(act, ui, more)
+            if more is None:  # the save dialog was cancelled: nothing written
+                ui.status(None)
+                return result
             ui.status(f"xlpy: {act.label}…")
             result = actions.run(act.name, book, **{**opts, **more}) if act.uses_book else actions.run(act.name, **{**opts, **more})
             if not getattr(result, "ok", False):
@@ -207,10 +212,10 @@ def _run(tag: str, book: Any, ui: UI, base: Path) -> Any:
                 return result
     secs = time.monotonic() - started
     ui.status(f"xlpy: {result.message} ({secs:.1f} giây)")
-    if not act.uses_book:
-        for f in result.files:
-            if Path(f).suffix.lower() in (".xlsx", ".xlsm"):
-                ui.open_workbook(Path(f))
+    own = getattr(book, "path", None)
+    for f in result.files:  # a workbook the action created (not the one it ran on) opens in Excel
+        if Path(f).suffix.lower() in (".xlsx", ".xlsm") and not (own and _same_file(Path(f), Path(own))):
+            ui.open_workbook(Path(f))
     warnings = list(getattr(result.problems, "warnings", []))
     if warnings or (result.files and act.uses_book):
         text = result.message
@@ -222,9 +227,10 @@ def _run(tag: str, book: Any, ui: UI, base: Path) -> Any:
     return result
 
 
-def _options(act: Any, ui: UI, base: Path, book: Any) -> dict | None:
+def _options(act: Any, ui: UI, base: Path, book: Any, defer: bool = False) -> dict | None:
     """Values for the action's required parameters that the ribbon can supply: a file or
-    folder the officer picks (parameters declared with ``ask``)."""
+    folder the officer picks (parameters declared with ``ask``).  ``defer``: an optional
+    file or folder is left to the action's plan and asked after it (:func:`_ask_deferred`)."""
     from ..features import REQUIRED
 
     opts: dict[str, Any] = {}
@@ -235,6 +241,8 @@ def _options(act: Any, ui: UI, base: Path, book: Any) -> dict | None:
             opts[p.name] = p.ribbon
             continue
         if not p.required and not p.ask:
+            continue
+        if defer and not p.required:
             continue
         if p.ask and p.kind in ("file", "folder"):
             folder = p.kind == "folder"
@@ -252,6 +260,24 @@ def _options(act: Any, ui: UI, base: Path, book: Any) -> dict | None:
             )
             return None
     return opts
+
+
+def _ask_deferred(act: Any, ui: UI, more: dict) -> dict | None:
+    """After the officer accepts a plan: the save dialog for each file or folder the plan
+    proposes (``more``, from the action's confirm hook), pre-filled with the plan's choice.
+    None when a dialog is cancelled."""
+    more = dict(more)
+    for p in act.params:
+        if p.ask and not p.required and p.kind in ("file", "folder") and more.get(p.name):
+            ans = ui.ask_path(Path(more[p.name]), folder=p.kind == "folder")
+            if ans is None:
+                return None
+            more[p.name] = ans
+    return more
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
 
 
 def _track_writes(book: Any) -> list[int]:

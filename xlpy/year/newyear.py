@@ -412,7 +412,8 @@ def confirm(result: Result) -> tuple[str, dict] | None:
     data = result.data or {}
     if not result.ok or data.get("written") is not False:
         return None
-    return ("\n".join([f"Tạo sổ năm {data['next_year']}?", ""] + list(data.get("summary") or [])), {"yes": True})
+    return ("\n".join([f"Tạo sổ năm {data['next_year']}?", ""] + list(data.get("summary") or [])),
+            {"yes": True, "out": data["target"]})  # the ribbon's save dialog starts from the plan's file
 
 
 __all__ = ["Plan", "build", "confirm", "make_plan", "new_year_action", "verify"]
