@@ -211,3 +211,23 @@ def actions_book(path):
     from xlpy.book.io import open_book
 
     return open_book(path)
+
+
+def test_passing_awards_without_a_money_multiple_are_warned_with_their_settings_cell(built, tmp_path):
+    """so-nganh-100: 2 Bằng khen (cá nhân) and 5 (tập thể) pass, and the sample leaves both multiples blank.
+    Hand-computed: with 1 and 2 × 2.340.000 đ the total grows by 2 × 2.340.000 + 5 × 4.680.000 = 28.080.000 đ."""
+    book = _copy(built, "so-nganh-100", tmp_path)
+    r = actions.run("check", book)
+    warned = [p for p in r.problems if p.code == "no_money_multiple"]
+    assert [(p.sheet, p.cell, p.is_error) for p in warned] == [("Cài đặt", "B34", False), ("Cài đặt", "B35", False)]
+    assert warned[0].message.startswith("2 đề nghị Bằng khen của Chủ tịch UBND tỉnh (cá nhân) đạt")
+    assert warned[1].message.startswith("5 đề nghị Bằng khen của Chủ tịch UBND tỉnh (tập thể) đạt")
+    assert "Hệ số tiền thưởng Bằng khen tập thể" in warned[1].message
+    assert r.data["money"]["total"] == 80_496_000
+
+    wb = openpyxl.load_workbook(book)
+    set_settings(wb, {"bk_cn_multiple": 1, "bk_tt_multiple": 2})
+    wb.save(book)
+    r = actions.run("check", book)
+    assert not [p for p in r.problems if p.code == "no_money_multiple"]
+    assert r.data["money"]["total"] == 80_496_000 + 2 * 2_340_000 + 5 * 4_680_000 == 108_576_000

@@ -218,11 +218,30 @@ class Round:
         from .rules.engine import NoRuleSet, check
 
         try:
-            return check(inp, rs)
+            report = check(inp, rs)
         except NoRuleSet as e:
             self.problems.add("no_rule_set", S.SETTINGS, self.settings.cell("round_date") or "B", inp.round_date.strftime("%d/%m/%Y"),
                               "Ngày xét từ 01/01/2024", str(e))
             return None
+        self._warn_money(report)
+        return report
+
+    def _warn_money(self, report) -> None:
+        """Awards that pass but whose money cannot be computed (no multiple in the settings):
+        the documents would show a total without them, so the officer is told where to fill it."""
+        from .features import setting
+        from .rules.money import MULTIPLE_SETTINGS
+        from .rules.titles import SUBJECT_LABELS
+
+        for m in report.money:
+            attr = MULTIPLE_SETTINGS.get((m.title, m.subject))
+            if m.total is None and attr is not None:
+                key = setting(attr).key
+                self.problems.warn(
+                    "no_money_multiple", S.SETTINGS, self.settings.cell(attr), "(trống)", f"“{key}”",
+                    f"{m.count} đề nghị {m.title_name} ({SUBJECT_LABELS[m.subject].lower()}) đạt nhưng chưa tính được tiền thưởng: "
+                    f"nhập “{key}” ở trang {S.SETTINGS} (hệ số × lương cơ sở). Đến khi đó, tổng tiền thưởng trong báo cáo "
+                    "chưa gồm khoản này.")
 
 
 def assemble_block(settings, units, crit, groups, classes, entries: dict, targets: Entries | None, criteria_rows: dict,

@@ -130,6 +130,7 @@ class Code(str, Enum):
     BAD_PERIOD = ("bad_period", "Ngày kết thúc trước ngày bắt đầu.")
     MISSING_DISCIPLINE_FORM = ("missing_discipline_form", "Có ngày kỷ luật nhưng chưa ghi hình thức kỷ luật.")
     BAD_YEAR = ("bad_year", "Năm không hợp lệ.")
+    NO_MONEY_MULTIPLE = ("no_money_multiple", "Khen thưởng đạt nhưng chưa có hệ số tiền thưởng: tổng tiền chưa gồm khoản này.")
     # ---- the block's year: registration, decisions, the next year's workbook ------------
     NOT_REGISTERED = ("not_registered", "Đề nghị danh hiệu mà tập thể, cá nhân chưa đăng ký thi đua đầu năm.")
     REGISTRATION_EMPTY = ("registration_empty", "Trang Đăng ký thi đua chưa có dòng nào.")

@@ -24,16 +24,20 @@ def reward_amount(multiple: Any, base_salary: int, round_to: int = 1000) -> int:
     return round_fraction(exact, "half_up")
 
 
+# The awards whose multiple the rule sets do not list: the settings sheet gives it (attribute names).
+MULTIPLE_SETTINGS = {
+    ("BK_TINH", CN): "bk_cn_multiple",
+    ("BK_TINH", TT): "bk_tt_multiple",
+    ("GIAY_KHEN", CN): "gk_cn_multiple",
+    ("GIAY_KHEN", TT): "gk_tt_multiple",
+}
+
+
 def multiple_for(title: str, subject: str, multiples: Mapping[str, Any], settings: Any = None) -> Fraction | None:
     """The multiple of base salary for a title: the rule set's table, or — for
     Bằng khen and Giấy khen, which it does not list — the settings sheet."""
     if settings is not None:
-        extra = {
-            ("BK_TINH", CN): "bk_cn_multiple",
-            ("BK_TINH", TT): "bk_tt_multiple",
-            ("GIAY_KHEN", CN): "gk_cn_multiple",
-            ("GIAY_KHEN", TT): "gk_tt_multiple",
-        }.get((title, subject))
+        extra = MULTIPLE_SETTINGS.get((title, subject))
         if extra is not None:
             v = getattr(settings, extra)
             return None if v is None else as_fraction(v)
