@@ -304,6 +304,19 @@ def test_templates_check_reports_unknown_names_and_attributes(tmp_path):
     assert not r.ok and "thẻ Jinja sai" in r.message
 
 
+def test_templates_check_knows_the_province_report(tmp_path):
+    shipped = TEMPLATES / "bao-cao-tinh.docx"
+    auto = actions.run("templates check", template=shipped)
+    assert auto.ok and auto.data["level"] == "tinh" and "báo cáo cấp tỉnh" in auto.message, auto.message
+    assert not actions.run("templates check", template=shipped, level="khoi").ok  # against a block's variables it fails
+    html = tmp_path / "tinh.html.j2"
+    html.write_text("{{ province.name }} {% for b in blocks %}{{ b.leader }}{{ b.leadr }}{% endfor %}{{ block.name }}",
+                    encoding="utf-8")
+    r = actions.run("templates check", template=html, level="tinh")
+    assert not r.ok and r.data["unknown"] == ["block", "b.leadr"]
+    assert actions.run("templates check", template=TEMPLATES / "bao-cao-khoi.docx").data["level"] == "khoi"
+
+
 # ---- charts ---------------------------------------------------------------------------
 def test_svg_chart_values_vietnamese():
     svg = charts.svg_bar_chart(["Sở A", "Sở <B>"], [95.5, 80.25])

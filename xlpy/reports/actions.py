@@ -169,21 +169,42 @@ def render_reports(rnd: Any, format: str, out: Path, templates: Path | None = No
     return Result(ok, msg, data=data, problems=problems, files=files)
 
 
-def templates_check_action(template: Path) -> Result:
+LEVELS = {"khoi": "báo cáo của khối", "tinh": "báo cáo cấp tỉnh"}
+
+
+def _schema(level: str) -> dict:
+    if level == "tinh":
+        from ..province.report import SCHEMA as PROVINCE
+
+        return PROVINCE
+    from .context import SCHEMA as BLOCK
+
+    return BLOCK
+
+
+def templates_check_action(template: Path, level: str = "auto") -> Result:
+    """A template's variables against what xlpy provides: a block's documents or the province
+    report (``auto``: the one it fits better; a tie is a block's)."""
     path = Path(template)
+    if level not in ("auto", *LEVELS):
+        return Result(False, f"“{level}” không hợp lệ cho --level: chọn auto, {', '.join(LEVELS)}.")
     try:
-        res = check_template(path)
+        tried = {lv: check_template(path, _schema(lv)) for lv in (LEVELS if level == "auto" else (level,))}
     except TemplateError as e:
         return Result(False, str(e), data={"template": str(path), "error": str(e)})
-    data = {"template": str(path), "variables": res.variables, "unknown": res.unknown}
+    level = min(tried, key=lambda lv: (len(tried[lv].unknown), lv != "khoi"))
+    res = tried[level]
+    what = LEVELS[level]
+    data = {"template": str(path), "level": level, "variables": res.variables, "unknown": res.unknown}
     if res.ok:
-        return Result(True, f"Mẫu “{path.name}” hợp lệ: dùng {len(res.variables)} biến, tất cả đều có trong dữ liệu của xlpy.", data=data)
+        return Result(True, f"Mẫu “{path.name}” ({what}) hợp lệ: dùng {len(res.variables)} biến, tất cả đều có trong dữ liệu "
+                      "của xlpy.", data=data)
     problems = Problems()
     for v in res.unknown:
         problems.add("unknown_variable", path.name, "", v, "biến trong docs/mau-bao-cao.md", f"Mẫu dùng biến “{v}” mà xlpy không cung cấp.")
     return Result(
         False,
-        f"Mẫu “{path.name}” dùng {len(res.unknown)} biến không có: {', '.join(res.unknown)}. Xem docs/mau-bao-cao.md.",
+        f"Mẫu “{path.name}” ({what}) dùng {len(res.unknown)} biến không có: {', '.join(res.unknown)}. Xem docs/mau-bao-cao.md.",
         data=data,
         problems=problems,
     )

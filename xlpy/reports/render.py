@@ -358,14 +358,17 @@ def template_source(template: Path) -> tuple[jinja2.Environment, str]:
         raise _explain(e, template) from e
 
 
-def check_template(template: Path) -> CheckResult:
+def check_template(template: Path, schema: dict[str, tuple[str, ...] | None] | None = None) -> CheckResult:
     """List the variables a template uses that the engine does not provide.
 
     Uses ``DocxTemplate.get_undeclared_template_variables`` for Word templates
     and ``jinja2.meta`` for HTML (following ``extends``/``include``), then also
-    checks ``name.attribute`` uses against :data:`xlpy.reports.context.SCHEMA`,
-    including loop variables (``{% for u in units %} … u.nmae``).
+    checks ``name.attribute`` uses against ``schema`` (a block's documents:
+    :data:`xlpy.reports.context.SCHEMA`; the province report:
+    :data:`xlpy.province.report.SCHEMA`), including loop variables
+    (``{% for u in units %} … u.nmae``).
     """
+    schema = SCHEMA if schema is None else schema
     template = Path(template)
     env, src = template_source(template)
     try:
@@ -391,13 +394,13 @@ def check_template(template: Path) -> CheckResult:
         used = set().union(*(meta.find_undeclared_variables(a) for a in asts))
     # names a template may use besides the context: jinja globals
     builtins = set(env.globals)
-    unknown = sorted(v for v in used if v not in SCHEMA and v not in builtins)
-    unknown += sorted(_bad_attributes(asts))
+    unknown = sorted(v for v in used if v not in schema and v not in builtins)
+    unknown += sorted(_bad_attributes(asts, schema))
     return CheckResult(template, sorted(used), unknown)
 
 
 
-def _bad_attributes(asts: list[nodes.Template]) -> set[str]:
+def _bad_attributes(asts: list[nodes.Template], schema: dict[str, tuple[str, ...] | None]) -> set[str]:
     """``name.attr`` uses whose attribute is not in the schema (loop variables included)."""
     bad: set[str] = set()
 
@@ -407,8 +410,8 @@ def _bad_attributes(asts: list[nodes.Template]) -> set[str]:
             it = node.iter
             src = None
             if isinstance(it, nodes.Name):
-                src = it.name if it.name in SCHEMA else scope.get(it.name + "[]")
-            if isinstance(node.target, nodes.Name) and src and SCHEMA.get(src):
+                src = it.name if it.name in schema else scope.get(it.name + "[]")
+            if isinstance(node.target, nodes.Name) and src and schema.get(src):
                 inner[node.target.name] = src
             visit(node.iter, scope)
             for child in node.body + node.else_:
@@ -418,8 +421,8 @@ def _bad_attributes(asts: list[nodes.Template]) -> set[str]:
             return
         if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name):
             name = node.node.name
-            ref = scope.get(name) or (name if name in SCHEMA else None)
-            attrs = SCHEMA.get(ref) if ref else None
+            ref = scope.get(name) or (name if name in schema else None)
+            attrs = schema.get(ref) if ref else None
             if attrs and node.attr not in attrs:
                 bad.add(f"{name}.{node.attr}")
         for child in node.iter_child_nodes():
