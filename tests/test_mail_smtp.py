@@ -586,7 +586,7 @@ def test_no_answer_is_unknown_through_the_cli(block):
 
     rec = Recorder(after_data=after_data)
     with running(rec) as srv:
-        book = make_book(tmp / "khoi.xlsx", settings=smtp_settings(srv), units=UNITS[:1])
+        make_book(tmp / "khoi.xlsx", settings=smtp_settings(srv), units=UNITS[:1])
         env = dict(os.environ, XLPY_SMTP_PASSWORD=PASSWORD, XLPY_SMTP_TIMEOUT="1")
         p = subprocess.run([sys.executable, "-P", "-m", "xlpy.cli", "send", "khoi.xlsx", "--no-dry-run", "--attach",
                             str(tmp / "tep"), "--retry-delay", "0.01", "--json"],
