@@ -352,10 +352,22 @@ def test_shared_lead_does_not_depend_on_row_order(tmp_path):
 # the pieces: reading in parallel, new workbooks, the ribbon, refusals
 
 
-def test_parallel_and_sequential_reading_agree(province1):
+@pytest.mark.parametrize("method", ["fork", "spawn"])  # spawn: how Windows starts the reading processes
+def test_parallel_and_sequential_reading_agree(province1, monkeypatch, method):
     files, _ = RD.block_files([province1["blocks"]])
     one = consolidate(files, ProvinceSettings(bk_tt_pct=25), jobs=1)
+    monkeypatch.setattr(RD, "start_method", lambda: method)
+    started = []
+
+    def pool(k):
+        ex = real_pool(k)
+        started.append((k, ex._mp_context.get_start_method()))
+        return ex
+
+    real_pool = RD.pool
+    monkeypatch.setattr(RD, "pool", pool)
     two = consolidate(files, ProvinceSettings(bk_tt_pct=25), jobs=2)
+    assert started == [(2, method)]
     key = lambda prov: ([(u.block, u.code, u.rank, u.total) for u in prov.units],  # noqa: E731
                         [(p.block, p.code, p.title, p.block_verdict, p.verdict, p.reason) for p in prov.proposals],
                         [(r.rule_id, r.verdict, r.numbers) for r in prov.rows],

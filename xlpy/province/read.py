@@ -190,11 +190,15 @@ def workers(n_files: int, jobs: int | None) -> int:
     return min(cores, n_files)
 
 
+def start_method() -> str:
+    """Forked where the system allows (the workers start with xlpy imported); spawned elsewhere
+    (Windows), where each worker imports what it runs."""
+    return "fork" if os.name == "posix" and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
 def pool(k: int) -> ProcessPoolExecutor:
-    """A pool of ``k`` processes; forked where the system allows (xlpy is already imported)."""
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods and os.name == "posix" else None)
-    return ProcessPoolExecutor(k, mp_context=ctx)
+    """A pool of ``k`` reading processes."""
+    return ProcessPoolExecutor(k, mp_context=multiprocessing.get_context(start_method()))
 
 
 def chunks(items: Sequence[Any], k: int, per: int) -> list[Sequence[Any]]:
