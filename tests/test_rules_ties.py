@@ -247,7 +247,7 @@ def rounds(draw):
 def numbered(props: list[Proposal], order: list[int] | None = None) -> tuple[Proposal, ...]:
     """The proposals in ``order`` (default: as given), numbered as sheet rows from 2."""
     seq = props if order is None else [props[i] for i in order]
-    return tuple(Proposal(**{**p.__dict__, "row": i + 2}) for i, p in enumerate(seq))
+    return tuple(p._replace(row=i + 2) for i, p in enumerate(seq))
 
 
 def _seen(rep, strip_rows: bool = False) -> dict:

@@ -352,7 +352,7 @@ def with_ranks(inp, result):
     cols = dict(inp.collectives)
     for u in result.units:
         if u.code in cols:
-            cols[u.code] = replace(cols[u.code], rank=u.rank, rank_tied=u.rank == 1 and u.unresolved)
+            cols[u.code] = cols[u.code]._replace(rank=u.rank, rank_tied=u.rank == 1 and u.unresolved)
     return replace(inp, collectives=cols)
 
 

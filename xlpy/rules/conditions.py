@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..schema.rules import COLLECTIVE_TABLE
 from .history import HistoryIndex, best_streak, missing_years, years_text
@@ -126,8 +126,7 @@ def _share_text(part: int, whole: int) -> str:
     return fmt_share(part, whole)
 
 
-@dataclass(frozen=True)
-class Cond:
+class Cond(NamedTuple):
     """One condition (or a group of them) evaluated for one candidate."""
 
     ok: bool

@@ -24,7 +24,6 @@ linear in people + proposals + history rows (plus one sort per quota scope).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import Any, Iterable, Mapping, Sequence
 
 from . import verdicts as V
@@ -277,7 +276,7 @@ def eligible_many(
     hist: list[HistoryRecord] = []
     units: list[str] = []
     targets: list[tuple[str, str, int] | None] = []
-    person_fields, col_fields = Person.__dataclass_fields__, Collective.__dataclass_fields__
+    person_fields, col_fields = Person._fields, Collective._fields
     for i, row in enumerate(rows):
         if row is None:
             targets.append(None)
@@ -293,7 +292,7 @@ def eligible_many(
         also = tuple(row.get("also_proposed") or ())
         props.extend(Proposal(subj, code, other, row=j + 1) for j, other in enumerate(also))
         props.append(Proposal(subj, code, code_t, outstanding=bool(row.get("outstanding", False)), votes=row.get("votes"), row=len(also) + 1))
-        hist.extend(replace(h, code=code) if h.code in ("", "X") else h for h in row.get("history") or ())
+        hist.extend(h._replace(code=code) if h.code in ("", "X") else h for h in row.get("history") or ())
         targets.append((subj, code, len(also) + 1))
     inp = RulesInput(year=year, round_date=day, units=tuple(units), people=people, collectives=cols, proposals=tuple(props), history=tuple(hist))
     rep = _check(inp, s, rs, [], quotas=False, independent=True)

@@ -7,8 +7,8 @@ sheets, tests build them directly.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from .titles import CN, SUBJECT_LABELS, TT, title_name
 
@@ -21,15 +21,13 @@ CHO_QUYET_DINH = "chờ quyết định"
 STATUSES = (DAT, KHONG_DAT, VUOT, CHO_QUYET_DINH)
 
 
-@dataclass(frozen=True)
-class Discipline:
+class Discipline(NamedTuple):
     form: int  # index into titles.DISCIPLINE
     start: dt.date | None = None
     end: dt.date | None = None  # last day of the discipline period
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
     code: str
     name: str = ""
     unit: str = ""
@@ -43,8 +41,7 @@ class Person:
     row: int | None = None  # 1-based row in the Cá nhân sheet
 
 
-@dataclass(frozen=True)
-class Collective:
+class Collective(NamedTuple):
     code: str
     name: str = ""
     grade: str | None = None
@@ -63,8 +60,7 @@ class Collective:
     row: int | None = None
 
 
-@dataclass(frozen=True)
-class Proposal:
+class Proposal(NamedTuple):
     subject: str  # CN / TT
     code: str
     title: str  # title code
@@ -81,8 +77,7 @@ class Proposal:
         return (self.subject, self.code, self.title, self.row)
 
 
-@dataclass(frozen=True)
-class HistoryRecord:
+class HistoryRecord(NamedTuple):
     year: int
     subject: str
     code: str
@@ -96,8 +91,7 @@ class HistoryRecord:
     row: int | None = None
 
 
-@dataclass(frozen=True)
-class Movement:
+class Movement(NamedTuple):
     name: str
     collectives: int | None = None
     individuals: int | None = None
@@ -130,8 +124,7 @@ class RulesInput:
         return code
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """One row of the compliance sheet."""
 
     section: str  # "Đề nghị" (a candidate's rule), "Tỷ lệ" (a quota), "Kết luận" (a candidate's summary)
@@ -154,7 +147,7 @@ class Verdict:
         return title_name(self.title) if self.title else ""
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = self._asdict()
         d["reasons"] = list(self.reasons)
         d["title_name"] = self.title_name
         d["subject_name"] = SUBJECT_LABELS.get(self.subject, "")
