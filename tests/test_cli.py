@@ -22,6 +22,16 @@ def test_help_lists_every_registered_action():
         assert name in out.stdout
 
 
+def test_command_help_and_usage_errors_say_cach_dung_once():
+    sub = xlpy("compute", "--help")
+    assert sub.returncode == 0 and sub.stdout.startswith("Cách dùng: xlpy compute [-h]"), sub.stdout[:80]
+    nested = xlpy("history", "import", "--help")
+    assert nested.stdout.startswith("Cách dùng: xlpy history import [-h]"), nested.stdout[:80]
+    wrong = xlpy("compute")
+    assert wrong.returncode == 2 and wrong.stderr.count("Cách dùng:") == 1
+    assert "xlpy compute: lỗi: thiếu đối số: book" in wrong.stderr
+
+
 def test_demo_runs_into_a_fresh_folder_and_prints_ranking(tmp_path):
     out = xlpy("demo", "--out", tmp_path / "demo")
     assert out.returncode == 0, out.stderr + out.stdout

@@ -58,7 +58,8 @@ class _Parser(argparse.ArgumentParser):
 
 class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001
-        return super().add_usage(usage, actions, groups, prefix or "Cách dùng: ")
+        # argparse asks with prefix "" for a sub-command's prog ("xlpy compute"): only None means the heading
+        return super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
 
 
 def _add_param(p: argparse.ArgumentParser, par: Param) -> None:
