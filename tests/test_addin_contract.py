@@ -412,3 +412,13 @@ def test_blank_workbook_opens_in_libreoffice(tmp_path):
     assert p.returncode == 0, p.stderr
     assert (tmp_path / (BLANK.stem + ".csv")).exists(), p.stdout + p.stderr
     assert "Error" not in p.stderr
+
+
+def test_the_save_dialog_of_so_moi_suggests_a_vietnamese_file_name(tmp_path):
+    from xlpy import actions
+    from xlpy.excel import ribbon
+
+    ui = ribbon.RecordingUI(tmp_path)
+    opts = ribbon._options(actions.get("new"), ui, tmp_path, None)
+    assert opts["path"] == tmp_path / "so-moi.xlsx"  # from the button's label “Sổ mới”, not the command's tag
+    assert [e["suggestion"] for e in ui.events if e["event"] == "ask_path"] == [str(tmp_path / "so-moi.xlsx")]

@@ -4,6 +4,7 @@ never the same name)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
@@ -35,3 +36,13 @@ def unaccent(s: str) -> str:
     Vietnamese text (file names, table names) and for :func:`fold`."""
     t = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
     return "".join(ch for ch in t if not unicodedata.combining(ch))
+
+
+def slug(text: str, maxlen: int = 60) -> str:
+    """An ASCII file name part from Vietnamese text.
+
+    >>> slug("Sở Tài nguyên & Môi trường")
+    'so-tai-nguyen-moi-truong'
+    """
+    t = re.sub(r"[^A-Za-z0-9]+", "-", unaccent(str(text))).strip("-").lower()
+    return t[:maxlen].rstrip("-") or "don-vi"

@@ -231,6 +231,7 @@ def _options(act: Any, ui: UI, base: Path, book: Any, defer: bool = False) -> di
     """Values for the action's required parameters that the ribbon can supply: a file or
     folder the officer picks (parameters declared with ``ask``).  ``defer``: an optional
     file or folder is left to the action's plan and asked after it (:func:`_ask_deferred`)."""
+    from ..core.text import slug
     from ..features import REQUIRED
 
     opts: dict[str, Any] = {}
@@ -247,7 +248,8 @@ def _options(act: Any, ui: UI, base: Path, book: Any, defer: bool = False) -> di
         if p.ask and p.kind in ("file", "folder"):
             folder = p.kind == "folder"
             stem = getattr(book, "path", None)
-            suggestion = base if folder else base / (f"{act.tag}.xlsx" if stem is None else f"{Path(stem).stem}-moi.xlsx")
+            # a Vietnamese file name from the button's label (“Sổ mới” → so-moi.xlsx), or beside the open workbook
+            suggestion = base if folder else base / (f"{slug(act.label)}.xlsx" if stem is None else f"{Path(stem).stem}-moi.xlsx")
             ans = ui.ask_path(suggestion, folder=folder)
             if ans is None:  # cancelled
                 return None

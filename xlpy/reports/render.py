@@ -17,6 +17,7 @@ import jinja2
 from jinja2 import meta, nodes
 from markupsafe import Markup
 
+from ..core.text import slug
 from ..fsio import atomic_write as _atomic_write
 from . import charts
 from .context import CHART_MARKER, SCHEMA, unit_context
@@ -70,18 +71,6 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``."""
     _atomic_write(path, write)
     return Path(path)
-
-
-def slug(text: str, maxlen: int = 60) -> str:
-    """An ASCII file name part from Vietnamese text.
-
-    >>> slug("Sở Tài nguyên & Môi trường")
-    'so-tai-nguyen-moi-truong'
-    """
-    from ..core.text import unaccent
-
-    t = re.sub(r"[^A-Za-z0-9]+", "-", unaccent(str(text))).strip("-").lower()
-    return t[:maxlen].rstrip("-") or "don-vi"
 
 
 # ---- jinja environments ----------------------------------------------------------------
