@@ -247,9 +247,8 @@ def _options(act: Any, ui: UI, base: Path, book: Any, defer: bool = False) -> di
             continue
         if p.ask and p.kind in ("file", "folder"):
             folder = p.kind == "folder"
-            stem = getattr(book, "path", None)
-            # a Vietnamese file name from the button's label (“Sổ mới” → so-moi.xlsx), or beside the open workbook
-            suggestion = base if folder else base / (f"{slug(act.label)}.xlsx" if stem is None else f"{Path(stem).stem}-moi.xlsx")
+            # a Vietnamese file name from the button's label (“Sổ mới” → so-moi.xlsx); a plan's file is asked after the plan
+            suggestion = base if folder else base / f"{slug(act.label)}.xlsx"
             ans = ui.ask_path(suggestion, folder=folder)
             if ans is None:  # cancelled
                 return None

@@ -304,7 +304,5 @@ def eligible_many(
             continue
         subj, code, row_no = tg
         v = found[(code, row_no)]
-        # as eligible() names its single candidate (positional: dataclasses.replace costs more than the check of a row)
-        out.append(Verdict(v.section, v.rule_id, v.verdict, v.numbers, v.citation, v.fix, v.subject, "X", v.name,
-                           "X" if subj == TT else v.unit, v.title, v.scope, v.row, v.reasons))
+        out.append(v._replace(code="X", unit="X" if subj == TT else v.unit))  # as eligible() names its single candidate
     return out
