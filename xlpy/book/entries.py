@@ -1,9 +1,10 @@
 """Score sheets (and per-unit targets): a units × criteria grid of entries, checked.
 
 A score sheet has “Mã đơn vị”, “Tên đơn vị” and one column per criterion code.
-The values are read in bulk with numpy; only cells that fail a check (text,
-an Excel error, a negative count, a point above the criterion's maximum…) are
-looked at one by one, each becoming a problem that names its cell.  The result
+Numbers go straight into a float matrix and every column's limits are checked in
+one numpy pass; only cells that fail a check (text, an Excel error, a negative
+count, a point above the criterion's maximum…) are looked at one by one, each
+becoming a problem that names its cell.  The result
 is a float matrix in the block's unit and criterion order, NaN where blank.
 """
 
@@ -20,6 +21,8 @@ from ..core.problems import Problems
 from ..schema import core as S
 from ..schema.base import CellReader, cell_ref, check_merged, code_text, fmt_num, header_map, is_blank, match_name, norm
 from .sheet import col_letter
+
+_NAN = float("nan")
 
 
 @dataclass
@@ -143,46 +146,52 @@ def read_entries(
                              "(hoặc chạy “Tạo bảng chấm”).")
     if not cols_k or not data_rows:
         return Entries(sheet, out, crit_cols, rows)
-    # bulk conversion: one object grid of the criterion columns, then float where possible
-    width = max(j for _k, j, _c in cols_k) + 1
-    block = [list(grid[i][:width]) + [""] * (width - len(grid[i][:width])) for i in data_rows]
-    obj = np.array(block, dtype=object)[:, [j for _k, j, _c in cols_k]]
-    blank = (obj == "") | np.equal(obj, None)
-    types = np.frompyfunc(type, 1, 1)(obj)
-    numeric = (types == float) | (types == int)
-    bad = ~blank & ~numeric
-    vals = np.full(obj.shape, np.nan)
-    vals[numeric] = obj[numeric].astype(float)
-    for a, b in zip(*np.nonzero(bad)):  # text, dates, booleans, error cells: one problem each
+    # bulk conversion: numbers straight to floats; only the other cells are looked at one by one
+    jcols = [j for _k, j, _c in cols_k]
+    flat: list[float] = []
+    bad: list[tuple[int, int]] = []  # (data row, column position) of text, dates, booleans, error cells
+    for a, i in enumerate(data_rows):
+        r = grid[i]
+        width = len(r)
+        for b, j in enumerate(jcols):
+            v = r[j] if j < width else None
+            t = type(v)
+            if t is float or t is int:
+                flat.append(v)
+            else:
+                flat.append(_NAN)
+                if v is not None and v != "":
+                    bad.append((a, b))
+    vals = np.array(flat, dtype=float).reshape(len(data_rows), len(jcols))
+    checks = [limits(criteria[k], targets) for k, _j, _c in cols_k]
+    for a, b in bad:  # one problem each
         _k, j, code = cols_k[b]
-        c = criteria[_k]
-        lo, hi, pos, integer, what = limits(c, targets)
-        v = obj[a, b]
+        lo, hi, pos, integer, what = checks[b]
+        v = grid[data_rows[a]][j]
         if isinstance(v, (dt.date, dt.datetime)):
             v = v.strftime("%d/%m/%Y")
         rd.number(v, cell_ref(data_rows[a], j), what, minimum=lo, maximum=hi, positive=pos, integer=integer)
+    # every column's limits at once; NaN (blank) passes every comparison
+    lo_v = np.array([-np.inf if c[0] is None else c[0] for c in checks])
+    hi_v = np.array([np.inf if c[1] is None else c[1] for c in checks])
     with np.errstate(invalid="ignore"):
-        for b, (_k, j, code) in enumerate(cols_k):
-            c = criteria[_k]
-            lo, hi, pos, integer, what = limits(c, targets)
-            col = vals[:, b]
-            wrong = np.zeros(len(col), dtype=bool)
-            if pos:
-                wrong |= col <= 0
-            if lo is not None:
-                wrong |= col < lo
-            if hi is not None:
-                wrong |= col > hi
-            if integer:
-                wrong |= np.isfinite(col) & (col != np.floor(col))
-            wrong |= np.isinf(col)
-            for a in np.flatnonzero(wrong):
-                rd.number(float(col[a]), cell_ref(data_rows[a], j), what, minimum=lo, maximum=hi, positive=pos, integer=integer)
-                col[a] = np.nan
+        wrong = (vals < lo_v) | (vals > hi_v) | np.isinf(vals)
+        pos_v = np.array([c[2] for c in checks])
+        if pos_v.any():
+            wrong |= pos_v & (vals <= 0)
+        int_v = np.array([c[3] for c in checks])
+        if int_v.any():
+            wrong |= int_v & np.isfinite(vals) & (vals != np.floor(vals))
+    if wrong.any():
+        for b, a in zip(*np.nonzero(wrong.T)):  # column by column, as the sheet is read
+            _k, j, code = cols_k[b]
+            lo, hi, pos, integer, what = checks[b]
+            rd.number(float(vals[a, b]), cell_ref(data_rows[a], j), what, minimum=lo, maximum=hi, positive=pos, integer=integer)
+        vals[wrong] = np.nan
     ks = [k for k, _j, _c in cols_k]
-    for a, u in enumerate(data_units):
-        if u is not None:
-            out[u, ks] = vals[a]
+    placed = [a for a, u in enumerate(data_units) if u is not None]
+    if placed:
+        out[np.ix_([data_units[a] for a in placed], ks)] = vals[placed]
     return Entries(sheet, out, crit_cols, rows)
 
 
