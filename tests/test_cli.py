@@ -32,6 +32,25 @@ def test_command_help_and_usage_errors_say_cach_dung_once():
     assert "xlpy compute: lỗi: thiếu đối số: book" in wrong.stderr
 
 
+def test_command_groups_are_described_by_their_commands():
+    """A group's help names each of its commands with its label (it said "Nhóm lệnh history")."""
+    from xlpy.features import actions
+
+    groups: dict[str, list] = {}
+    for a in actions():
+        if " " in a.name:
+            groups.setdefault(a.name.split(" ")[0], []).append(a)
+    assert groups
+    top = xlpy("--help").stdout
+    for group, members in groups.items():
+        own = xlpy(group, "--help").stdout
+        for a in members:
+            said = f"{a.name}: {a.label.lower()}"
+            assert said in own, own
+            assert said in " ".join(top.split()), top
+    assert "Nhóm lệnh" not in top
+
+
 def test_demo_runs_into_a_fresh_folder_and_prints_ranking(tmp_path):
     out = xlpy("demo", "--out", tmp_path / "demo")
     assert out.returncode == 0, out.stderr + out.stdout

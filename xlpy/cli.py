@@ -103,7 +103,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         target = subs
         if len(parts) == 2:
             if parts[0] not in groups:
-                g = subs.add_parser(parts[0], help=f"Nhóm lệnh {parts[0]}", description=f"Nhóm lệnh {parts[0]}")
+                members = "; ".join(f"{parts[0]} {x.name.split(' ')[1]}: {x.label.lower()}" for x in specs if x.name.startswith(parts[0] + " "))
+                g = subs.add_parser(parts[0], help=f"Gồm lệnh {members}", description=f"Gồm lệnh {members}.")
                 groups[parts[0]] = g.add_subparsers(dest="subcommand", metavar="LỆNH", title="các lệnh", parser_class=_Parser)
             target = groups[parts[0]]
         p = target.add_parser(parts[-1], help=a.help, description=a.help + ("\n\n" + a.supertip if a.supertip else ""))
