@@ -17,7 +17,6 @@ file as untrusted data:
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO, Mapping, NamedTuple
 
 from ..core.problems import UserError
+from ..fsio import sha256
 
 # ---- limits (checked on the zip directory, before any part is expanded) -------------
 MAX_PART = 512 * 1024 * 1024  # one part, uncompressed
@@ -136,7 +136,7 @@ class Package:
     def __init__(self, path: Path, data: bytes, mtime_ns: int = 0):
         self.path = path
         self._data = data
-        self.identity = Identity(len(data), mtime_ns, hashlib.sha256(data).hexdigest())
+        self.identity = Identity(len(data), mtime_ns, sha256(data).hexdigest())
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError, EOFError, ValueError):
