@@ -11,13 +11,13 @@ is a float matrix in the block's unit and criterion order, NaN where blank.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
 
 from ..core.model import Criterion, Kind, Unit
 from ..core.problems import Problems
+from ..core.record import Record
 from ..schema import core as S
 from ..schema.base import CellReader, cell_ref, check_merged, code_text, fmt_num, header_map, is_blank, match_name, norm
 from .sheet import col_letter
@@ -25,12 +25,22 @@ from .sheet import col_letter
 _NAN = float("nan")
 
 
-@dataclass
-class Entries:
-    sheet: str
-    values: np.ndarray  # units × criteria, NaN = blank
-    columns: dict[str, int] = field(default_factory=dict)  # criterion code -> 0-based column in the sheet
-    rows: dict[str, int] = field(default_factory=dict)  # unit code -> 0-based row in the sheet
+class Entries(Record):
+    """One score sheet's entries in block order, and where each was read."""
+
+    __slots__ = ("sheet", "values", "columns", "rows")
+
+    def __init__(self, sheet: str, values: np.ndarray, columns: dict[str, int] | None = None, rows: dict[str, int] | None = None):
+        self.sheet = sheet
+        self.values = values  # units × criteria, NaN = blank
+        self.columns: dict[str, int] = {} if columns is None else columns  # criterion code -> 0-based column in the sheet
+        self.rows: dict[str, int] = {} if rows is None else rows  # unit code -> 0-based row in the sheet
+
+    def __eq__(self, other: Any) -> bool:
+        if type(other) is not Entries:
+            return NotImplemented
+        return (self.sheet, self.columns, self.rows) == (other.sheet, other.columns, other.rows) and np.array_equal(
+            self.values, other.values, equal_nan=True)
 
     @property
     def empty(self) -> bool:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from . import styles as S
+from ..core.record import Record
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -31,34 +31,74 @@ class Chart(NamedTuple):
     number_format: str = "0.00"
 
 
-@dataclass(frozen=True)
 class Styled:
-    """A cell value with its own style (form headings above a table)."""
+    """A cell value with its own style (form headings above a table); immutable, never a tuple."""
 
+    __slots__ = ("value", "style")
     value: Any
-    style: S.Style = S.Style()
+    style: S.Style
+
+    def __init__(self, value: Any, style: S.Style = S.Style()):
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "style", style)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Styled is immutable ({name})")
+
+    def __eq__(self, other: Any) -> bool:
+        return (other.value, other.style) == (self.value, self.style) if type(other) is Styled else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((Styled, self.value, self.style))
+
+    def __repr__(self) -> str:
+        return f"Styled(value={self.value!r}, style={self.style!r})"
+
+    def __reduce__(self):
+        return Styled, (self.value, self.style)
 
 
-@dataclass
-class OutputSheet:
+class OutputSheet(Record):
     """A sheet xlpy owns and rebuilds whole."""
 
-    name: str
-    header: list[str]
-    rows: list[list[Any]]
-    widths: dict[int, float] = field(default_factory=dict)  # column index (0-based) -> width
-    formats: dict[int, str] = field(default_factory=dict)  # column index -> number format
-    wrap: set[int] = field(default_factory=set)  # columns whose text wraps
-    title: str | None = None  # optional title line above the table (header then moves down)
-    notes: list[str] = field(default_factory=list)  # lines written below the table
-    table: bool = True  # make it an Excel table
-    chart: Chart | None = None
-    landscape: bool | None = None  # None: landscape when the table is wide
-    input: bool = False  # an input sheet xlpy creates for the officer to fill (pale yellow cells)
-    preamble: list[list[Any]] = field(default_factory=list)  # lines above the header (a form's headings); cells may be Styled
-    head_above: list[list[Any]] = field(default_factory=list)  # header lines above the header row (grouped headings)
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # merged areas: first row, col, last row, col (1-based)
-    heights: dict[int, float] = field(default_factory=dict)  # row (1-based) -> height in points, for rows of wrapped text
+    __slots__ = ("name", "header", "rows", "widths", "formats", "wrap", "title", "notes", "table", "chart", "landscape",
+                 "input", "preamble", "head_above", "merges", "heights")
+
+    def __init__(
+        self,
+        name: str,
+        header: list[str],
+        rows: list[list[Any]],
+        widths: dict[int, float] | None = None,
+        formats: dict[int, str] | None = None,
+        wrap: set[int] | None = None,
+        title: str | None = None,
+        notes: list[str] | None = None,
+        table: bool = True,
+        chart: Chart | None = None,
+        landscape: bool | None = None,
+        input: bool = False,
+        preamble: list[list[Any]] | None = None,
+        head_above: list[list[Any]] | None = None,
+        merges: list[tuple[int, int, int, int]] | None = None,
+        heights: dict[int, float] | None = None,
+    ):
+        self.name = name
+        self.header = header
+        self.rows = rows
+        self.widths: dict[int, float] = {} if widths is None else widths  # column index (0-based) -> width
+        self.formats: dict[int, str] = {} if formats is None else formats  # column index -> number format
+        self.wrap: set[int] = set() if wrap is None else wrap  # columns whose text wraps
+        self.title = title  # optional title line above the table (header then moves down)
+        self.notes: list[str] = [] if notes is None else notes  # lines written below the table
+        self.table = table  # make it an Excel table
+        self.chart = chart
+        self.landscape = landscape  # None: landscape when the table is wide
+        self.input = input  # an input sheet xlpy creates for the officer to fill (pale yellow cells)
+        self.preamble: list[list[Any]] = [] if preamble is None else preamble  # lines above the header (a form's headings); cells may be Styled
+        self.head_above: list[list[Any]] = [] if head_above is None else head_above  # header lines above the header row (grouped headings)
+        self.merges: list[tuple[int, int, int, int]] = [] if merges is None else merges  # merged areas: first row, col, last row, col (1-based)
+        self.heights: dict[int, float] = {} if heights is None else heights  # row (1-based) -> height in points, for rows of wrapped text
 
     @property
     def tab_color(self) -> str:

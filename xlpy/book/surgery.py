@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..core.problems import UserError
@@ -52,12 +51,16 @@ def fold_sheet(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
-@dataclass
 class _Edit:
-    pkg: Package
-    changes: dict[str, bytes | None] = field(default_factory=dict)
-    added: set[str] = field(default_factory=set)
-    removed: set[str] = field(default_factory=set)
+    """The parts one plan changes, adds and removes."""
+
+    __slots__ = ("pkg", "changes", "added", "removed")
+
+    def __init__(self, pkg: Package):
+        self.pkg = pkg
+        self.changes: dict[str, bytes | None] = {}
+        self.added: set[str] = set()
+        self.removed: set[str] = set()
 
     def used(self, name: str) -> bool:
         return (name in self.pkg.infos and name not in self.removed) or name in self.added

@@ -19,13 +19,13 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from ..core.problems import Problems
+from ..core.record import Record
 from ..core.text import fold, norm
 
 # ---------------------------------------------------------------------------------------
@@ -36,11 +36,29 @@ EXCEL_ERRORS = frozenset(
 )
 
 
-@dataclass(frozen=True)
 class CellError:
-    """An Excel error value found in a cell (``#DIV/0!`` …)."""
+    """An Excel error value found in a cell (``#DIV/0!`` …); immutable, never a text."""
 
+    __slots__ = ("code",)
     code: str
+
+    def __init__(self, code: str):
+        object.__setattr__(self, "code", code)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"CellError is immutable ({name})")
+
+    def __eq__(self, other: Any) -> bool:
+        return other.code == self.code if type(other) is CellError else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((CellError, self.code))
+
+    def __repr__(self) -> str:
+        return f"CellError(code={self.code!r})"
+
+    def __reduce__(self):
+        return CellError, (self.code,)
 
     def __str__(self) -> str:
         return self.code
@@ -403,13 +421,18 @@ class CellReader:
 # tables
 
 
-@dataclass
-class Row:
-    index: int  # 0-based grid row
-    values: dict[str, Any]  # converted values by column key (None: blank or bad)
-    cols: dict[str, int]  # key -> 0-based column
-    raw: dict[str, Any]  # the cells as read
-    bad: set[str] = field(default_factory=set)  # keys whose cell was not usable
+class Row(Record):
+    """One record of an input table."""
+
+    __slots__ = ("index", "values", "cols", "raw", "bad")
+
+    def __init__(self, index: int, values: dict[str, Any], cols: dict[str, int], raw: dict[str, Any],
+                 bad: set[str] | None = None):
+        self.index = index  # 0-based grid row
+        self.values = values  # converted values by column key (None: blank or bad)
+        self.cols = cols  # key -> 0-based column
+        self.raw = raw  # the cells as read
+        self.bad: set[str] = set() if bad is None else bad  # keys whose cell was not usable
 
     def addr(self, key: str) -> str:
         return cell_ref(self.index, self.cols[key])
@@ -424,10 +447,14 @@ class Row:
         return self.index + 1
 
 
-@dataclass
-class TableData:
-    rows: list[Row]
-    cols: dict[str, int]  # key -> column
+class TableData(Record):
+    """An input table's rows and where its columns are."""
+
+    __slots__ = ("rows", "cols")
+
+    def __init__(self, rows: list[Row], cols: dict[str, int]):
+        self.rows = rows
+        self.cols = cols  # key -> column
 
 
 def header_map(header: Sequence[Any], columns: Sequence[Column], sheet: str, problems: Problems,
@@ -553,15 +580,18 @@ def _fast_kind(col: Column) -> Any:
 SECRET_WORDS = ("mật khẩu", "mat khau", "password", "passwd")
 
 
-@dataclass
-class SettingValues:
+class SettingValues(Record):
     """The settings sheet, read once: every declared key's value (or default) and its cell."""
 
-    specs: dict[str, Setting]  # attr -> spec
-    values: dict[str, Any] = field(default_factory=dict)  # attr -> parsed value (only keys typed)
-    cells: dict[str, str] = field(default_factory=dict)  # attr -> "B12"
-    sheet: str = "Cài đặt"
-    unknown: dict[str, Any] = field(default_factory=dict)  # keys xlpy does not declare -> value as typed
+    __slots__ = ("specs", "values", "cells", "sheet", "unknown")
+
+    def __init__(self, specs: dict[str, Setting], values: dict[str, Any] | None = None, cells: dict[str, str] | None = None,
+                 sheet: str = "Cài đặt", unknown: dict[str, Any] | None = None):
+        self.specs = specs  # attr -> spec
+        self.values: dict[str, Any] = {} if values is None else values  # attr -> parsed value (only keys typed)
+        self.cells: dict[str, str] = {} if cells is None else cells  # attr -> "B12"
+        self.sheet = sheet
+        self.unknown: dict[str, Any] = {} if unknown is None else unknown  # keys xlpy does not declare -> value as typed
 
     def get(self, attr: str) -> Any:
         if attr in self.values:
