@@ -119,16 +119,17 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 # printing
 
 
+_NOT_NARROW = re.compile("[^\u0000-\u02ff\u1e00-\u22ff]")  # characters that may not take exactly one column
+
+
 def _width(s: str) -> int:
     """Columns ``s`` takes in a terminal: combining marks take none, East Asian wide
     characters two.  Vietnamese text (precomposed Latin letters, general punctuation)
     is measured by ``len``."""
-    if s.isascii():
+    if s.isascii() or not _NOT_NARROW.search(s):  # Latin, Vietnamese, punctuation
         return len(s)
     import unicodedata
 
-    if all(ch < "\u0300" or "\u1e00" <= ch < "\u2300" for ch in s):  # Latin, Vietnamese, punctuation
-        return len(s)
     return sum(0 if unicodedata.combining(ch) else (2 if unicodedata.east_asian_width(ch) in "WF" else 1) for ch in s)
 
 
