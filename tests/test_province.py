@@ -533,3 +533,39 @@ def test_province_template_uses_only_the_context_it_is_given(province1):
         for item in items:
             if attrs and isinstance(item, dict):
                 assert set(attrs) <= set(item), (name, set(attrs) - set(item))
+
+
+def _own_cyclic_garbage(work) -> list[str]:
+    """What ``work`` leaves that only the cyclic collector could free and that xlpy's own code made:
+    instances of xlpy's classes and xlpy's functions (actions run with the collector paused)."""
+    import gc
+
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        work()
+        gc.collect()
+        found = [o for o in gc.garbage if (getattr(o, "__module__", None) or type(o).__module__ or "").startswith("xlpy")]
+        return sorted({getattr(o, "__qualname__", type(o).__qualname__) for o in found})
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+
+
+def test_reading_scoring_and_checking_make_no_reference_cycles(province1, sample_copy):
+    """The actions pause the cyclic collector (xlpy.actions.GC_NOTE): what they build must be
+    freed by reference counting, however many blocks or units they read."""
+    from xlpy import actions
+    from xlpy.province.read import block_files, read_and_check
+
+    files, _missing = block_files([province1["blocks"]])
+    book = sample_copy("thang-1000")
+
+    def work():
+        read_and_check([str(f) for f in files])
+        for name in ("compute", "check", "rank"):
+            assert actions.run(name, book).ok
+    work()  # first imports and caches
+    assert _own_cyclic_garbage(work) == []

@@ -104,30 +104,32 @@ def _break(rows: list[int], keys: list[tuple[str, np.ndarray]], broken: np.ndarr
     """Partition tied rows by the keys in order; returns (ordered parts, keys used, keys skipped)."""
     used: list[str] = []
     skipped: list[str] = []
+    return _split(rows, 0, keys, broken, used, skipped), used, skipped
 
-    def split(group: list[int], k: int) -> list[list[int]]:
-        if len(group) == 1 or k >= len(keys):
-            return [group]
-        name, vals = keys[k]
-        v = np.asarray(vals, dtype=float)[group]
-        if np.isnan(v).any():
-            if name not in skipped:
-                skipped.append(name)
-            return split(group, k + 1)
-        levels = sorted(set(v.tolist()), reverse=True)
-        if len(levels) == 1:
-            return split(group, k + 1)
-        if name not in used:
-            used.append(name)
-        out: list[list[int]] = []
-        for lv in levels:
-            sub = [r for r, x in zip(group, v) if x == lv]
-            for r in sub:
-                broken[r] = name  # the deepest key that separated it
-            out.extend(split(sub, k + 1))
-        return out
 
-    return split(rows, 0), used, skipped
+def _split(group: list[int], k: int, keys: list[tuple[str, np.ndarray]], broken: np.ndarray,
+           used: list[str], skipped: list[str]) -> list[list[int]]:
+    """:func:`_break` from key ``k`` on (a module function: a recursive closure would be a reference cycle)."""
+    if len(group) == 1 or k >= len(keys):
+        return [group]
+    name, vals = keys[k]
+    v = np.asarray(vals, dtype=float)[group]
+    if np.isnan(v).any():
+        if name not in skipped:
+            skipped.append(name)
+        return _split(group, k + 1, keys, broken, used, skipped)
+    levels = sorted(set(v.tolist()), reverse=True)
+    if len(levels) == 1:
+        return _split(group, k + 1, keys, broken, used, skipped)
+    if name not in used:
+        used.append(name)
+    out: list[list[int]] = []
+    for lv in levels:
+        sub = [r for r, x in zip(group, v) if x == lv]
+        for r in sub:
+            broken[r] = name  # the deepest key that separated it
+        out.extend(_split(sub, k + 1, keys, broken, used, skipped))
+    return out
 
 
 def place_name(rank: int) -> str:

@@ -287,11 +287,12 @@ class Evaluator:
             else:
                 value = setting_or(c.get("value"), c.get("setting"), self.s)
                 # metric names are checked when the rule set loads
-                leaf = self._leaves[id(c)] = (getattr(self, f"m_{c['metric']}"), c.get("op", "=="), value)
+                # the class's function, not a bound method: the evaluator must not hold itself in a cycle
+                leaf = self._leaves[id(c)] = (getattr(type(self), f"m_{c['metric']}"), c.get("op", "=="), value)
         if not leaf:
             return None
         fn, op, value = leaf
-        return fn(c, op, value, cand)
+        return fn(self, c, op, value, cand)
 
     def group(self, g: dict, cand: Candidate) -> Cond:
         mode = "all" if "all" in g else "any"
