@@ -285,7 +285,12 @@ def all_sheet_names() -> list[str]:
 
 def settings(workbook: str = "block") -> tuple[Setting, ...]:
     """The settings keys of a block's workbook (“Cài đặt”), or of the province's (“Cài đặt tỉnh”)."""
-    return tuple(s for f in FEATURES if f.workbook == workbook for s in f.settings)
+    if workbook not in _SETTINGS:  # one tuple per kind of workbook: readers cache what they derive from it
+        _SETTINGS[workbook] = tuple(s for f in FEATURES if f.workbook == workbook for s in f.settings)
+    return _SETTINGS[workbook]
+
+
+_SETTINGS: dict[str, tuple[Setting, ...]] = {}
 
 
 _BY_ATTR: dict[str, Setting] = {}

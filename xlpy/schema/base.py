@@ -22,7 +22,7 @@ import unicodedata
 from fractions import Fraction
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from ..core.problems import Problems
 from ..core.record import Record
@@ -277,6 +277,23 @@ def _choice_map(choices: Mapping[str, Any], aliases: tuple) -> dict[str, Any]:
     return by
 
 
+_DECLARED: dict[int, tuple[Any, Any]] = {}
+_MISSING = object()
+
+
+def _per_declaration(declared: Sequence[Any], build: Callable[[], Any]) -> Any:
+    """``build()`` for a sequence of declarations (a table's columns, the settings), made once
+    per sequence: the same declarations are read in every workbook of a province."""
+    hit = _DECLARED.get(id(declared))
+    if hit is not None and hit[0] is declared:
+        return hit[1]
+    value = build()
+    if len(_DECLARED) > 256:
+        _DECLARED.clear()
+    _DECLARED[id(declared)] = (declared, value)  # the reference keeps the id from being reused
+    return value
+
+
 YES_WORDS = ("có", "co", "x", "true", "1", "đúng", "yes")
 NO_WORDS = ("không", "khong", "false", "0", "sai", "no")
 
@@ -304,14 +321,17 @@ class CellReader:
         self.p.add(code, self.sheet, addr, found, expected, message)
 
     def text(self, v: Any, addr: str) -> str | None:
+        if type(v) is str:  # the common case first
+            t = v.strip()
+            if not t:
+                return None
+            if v.isascii() or unicodedata.is_normalized("NFC", v):
+                return t
+            self.p.warn("unicode_nfd", self.sheet, addr, v, "văn bản Unicode dựng sẵn (NFC)",
+                        "Văn bản được gõ ở dạng Unicode tổ hợp; xlpy đã chuẩn hóa về dạng dựng sẵn để so khớp.")
+            return unicodedata.normalize("NFC", v).strip()
         if is_blank(v):
             return None
-        if type(v) is str:
-            if is_nfd(v):
-                self.p.warn("unicode_nfd", self.sheet, addr, v, "văn bản Unicode dựng sẵn (NFC)",
-                            "Văn bản được gõ ở dạng Unicode tổ hợp; xlpy đã chuẩn hóa về dạng dựng sẵn để so khớp.")
-                return unicodedata.normalize("NFC", v).strip()
-            return v.strip()
         if isinstance(v, _cell_error()):
             self.err("excel_error", addr, v.code, "văn bản", f"Ô {addr} đang chứa lỗi Excel {v.code}. Sửa công thức hoặc nhập trực tiếp.")
             return None
@@ -370,8 +390,9 @@ class CellReader:
             return None
         text = self.text(v, addr)
         by = _choice_map(choices, tuple(aliases))
-        if norm(text) in by:
-            return by[norm(text)]
+        found = by.get(norm(text), _MISSING)
+        if found is not _MISSING:
+            return found
         m = match_name(text, list(choices))
         hint = f" (có phải “{m.lookalike}”?)" if m.lookalike else ""
         self.err("bad_choice", addr, v, " / ".join(choices),
@@ -462,8 +483,7 @@ def header_map(header: Sequence[Any], columns: Sequence[Column], sheet: str, pro
     """Column key → position for a header row; look-alike and repeated headers are errors."""
     pos: dict[str, int] = {}
     rd = CellReader(sheet, problems)
-    names = [c.header for c in columns]
-    by_header = {norm(c.header): c for c in columns}
+    names, by_header = _per_declaration(columns, lambda: ([c.header for c in columns], {norm(c.header): c for c in columns}))
     for j, h in enumerate(header):
         if is_blank(h):
             continue
@@ -616,8 +636,7 @@ def read_settings(grid: Sequence[Sequence[Any]] | None, specs: Sequence[Setting]
     keys and passwords typed into the workbook are problems naming their cells."""
     out = SettingValues({s.attr: s for s in specs}, sheet=sheet)
     rd = CellReader(sheet, problems)
-    by_key = {norm(s.key): s for s in specs}
-    keys = [s.key for s in specs]
+    by_key, keys = _per_declaration(specs, lambda: ({norm(s.key): s for s in specs}, [s.key for s in specs]))
     seen: dict[str, str] = {}
     check_merged(sheet, merged, problems, first_row=1, cols=(0, 1))
     for i, r in enumerate(grid or []):
@@ -626,12 +645,13 @@ def read_settings(grid: Sequence[Sequence[Any]] | None, specs: Sequence[Setting]
         addr_k, addr_v = cell_ref(i, 0), cell_ref(i, 1)
         key = rd.text(r[0], addr_k) or ""
         raw = r[1] if len(r) > 1 else None
-        if any(w in norm(key) for w in SECRET_WORDS) and not is_blank(raw):
+        nkey = norm(key)
+        if any(w in nkey for w in SECRET_WORDS) and not is_blank(raw):
             problems.add("password_in_book", sheet, addr_v, "(đã ẩn)", "ô trống",
                          f"Không ghi mật khẩu vào sổ tính (“{key}”). Xóa ô {addr_v} và lưu mật khẩu bằng "
                          "'keyring set xlpy-smtp <tài khoản>' hoặc biến môi trường XLPY_SMTP_PASSWORD.")
             continue
-        spec = by_key.get(norm(key))
+        spec = by_key.get(nkey)
         if spec is None:
             if i == 0:
                 continue  # the header row (“Khóa”, “Giá trị”)
