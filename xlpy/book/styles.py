@@ -10,8 +10,7 @@ each style once.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 Q = "{%s}" % NS
@@ -62,31 +61,61 @@ BUILTIN_FORMATS = {
 }
 
 
-def _canon(el: ET.Element) -> tuple:
+def _parse(xml: bytes) -> tuple:
+    """The root element of ``xml`` as (name, attributes, children) tuples, names written
+    "{namespace}local" as ElementTree writes them; text is not kept (style elements carry
+    none).  pyexpat directly, because importing ElementTree cost 2–4 ms of every write."""
+    import pyexpat
+
+    top: list = []
+    stack = [top]
+
+    def start(name: str, attrs: dict) -> None:
+        children: list = []
+        stack[-1].append(("{" + name if "}" in name else name, attrs, children))
+        stack.append(children)
+
+    parser = pyexpat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda name: stack.pop()
+    parser.Parse(xml, True)
+    return top[0]
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]
+
+
+def _find(el: tuple, name: str) -> tuple | None:
+    """The first child of ``el`` named ``name`` ("{namespace}local")."""
+    return next((c for c in el[2] if c[0] == name), None)
+
+
+def _canon(el: tuple) -> tuple:
     """A comparable form of a style element: tag, sorted attributes, children in order."""
-    tag = el.tag.rsplit("}", 1)[-1]
-    return (tag, tuple(sorted((k.rsplit("}", 1)[-1], v) for k, v in el.attrib.items())), tuple(_canon(c) for c in el))
+    name, attrs, children = el
+    return (_local(name), tuple(sorted((_local(k), v) for k, v in attrs.items())), tuple(_canon(c) for c in children))
 
 
 def _rgb(c: str) -> str:
     return "FF" + c.upper()
 
 
-def _font_xml(s: Style, base: ET.Element | None) -> str:
-    """Our font: the workbook's default font with bold/italic/size/colour changed."""
+def _font_xml(s: Style, base: tuple | None) -> str:
+    """Our font: the workbook's default font (a parsed element) with bold/italic/size/colour changed."""
     size = s.size
     name, family, scheme = "Calibri", "2", None
     if base is not None:
-        for c in base:
-            t = c.tag.rsplit("}", 1)[-1]
+        for tag, attrs, _children in base[2]:
+            t = _local(tag)
             if t == "sz" and size is None:
-                size = float(c.get("val", "11"))
+                size = float(attrs.get("val", "11"))
             elif t == "name":
-                name = c.get("val", name)
+                name = attrs.get("val", name)
             elif t == "family":
-                family = c.get("val", family)
+                family = attrs.get("val", family)
             elif t == "scheme":
-                scheme = c.get("val")
+                scheme = attrs.get("val")
     parts = []
     if s.bold:
         parts.append("<b/>")
@@ -124,24 +153,24 @@ class StyleSheet:
     def __init__(self, xml: str):
         self.original = xml
         self.xml = xml
-        root = ET.fromstring(xml.encode("utf-8"))
+        root = _parse(xml.encode("utf-8"))
         self._lists: dict[str, list[tuple]] = {}
         for name in ("fonts", "fills", "borders", "cellXfs", "cellStyleXfs"):
-            el = root.find(Q + name)
-            self._lists[name] = [_canon(c) for c in el] if el is not None else []
+            el = _find(root, Q + name)
+            self._lists[name] = [_canon(c) for c in el[2]] if el is not None else []
         self._numfmts: dict[str, int] = {}
-        nf = root.find(Q + "numFmts")
+        nf = _find(root, Q + "numFmts")
         if nf is not None:
-            for c in nf:
-                self._numfmts[c.get("formatCode", "")] = int(c.get("numFmtId", "0"))
-        fonts = root.find(Q + "fonts")
-        self._base_font = fonts[0] if fonts is not None and len(fonts) else None
+            for _tag, attrs, _children in nf[2]:
+                self._numfmts[attrs.get("formatCode", "")] = int(attrs.get("numFmtId", "0"))
+        fonts = _find(root, Q + "fonts")
+        self._base_font: Any = fonts[2][0] if fonts is not None and fonts[2] else None
         self._added: dict[str, list[str]] = {k: [] for k in ("numFmts", "fonts", "fills", "borders", "cellXfs")}
         self._cache: dict[Style, int] = {}
 
     # ---- lookups / appends -------------------------------------------------------
     def _index(self, collection: str, xml: str) -> int:
-        canon = _canon(ET.fromstring(_ns(xml)))
+        canon = _canon(_parse(xml.encode("utf-8")))
         items = self._lists[collection]
         for i, c in enumerate(items):
             if c == canon:
@@ -268,13 +297,6 @@ def _with_prefix(fragment: str, p: str) -> str:
     if not p:
         return fragment
     return re.sub(r"<(/?)(\w+)", lambda m: f"<{m.group(1)}{p}{m.group(2)}", fragment)
-
-
-def _ns(fragment: str) -> bytes:
-    """A fragment in the main namespace, for comparing with parsed styles."""
-    m = re.match(r"<(\w+)", fragment)
-    assert m
-    return fragment.replace(f"<{m.group(1)}", f'<{m.group(1)} xmlns="{NS}"', 1).encode("utf-8")
 
 
 MINIMAL_STYLES = (
