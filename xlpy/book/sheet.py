@@ -15,7 +15,7 @@ import re
 from typing import Any, NamedTuple
 
 from . import styles as S
-from ..core.record import Record
+from ..core.record import Frozen, Record
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -31,31 +31,15 @@ class Chart(NamedTuple):
     number_format: str = "0.00"
 
 
-class Styled:
-    """A cell value with its own style (form headings above a table); immutable, never a tuple."""
+class Styled(Frozen):
+    """A cell value with its own style (form headings above a table); never a tuple."""
 
     __slots__ = ("value", "style")
     value: Any
     style: S.Style
 
     def __init__(self, value: Any, style: S.Style = S.Style()):
-        object.__setattr__(self, "value", value)
-        object.__setattr__(self, "style", style)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"Styled is immutable ({name})")
-
-    def __eq__(self, other: Any) -> bool:
-        return (other.value, other.style) == (self.value, self.style) if type(other) is Styled else NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((Styled, self.value, self.style))
-
-    def __repr__(self) -> str:
-        return f"Styled(value={self.value!r}, style={self.style!r})"
-
-    def __reduce__(self):
-        return Styled, (self.value, self.style)
+        super().__init__(value, style)
 
 
 class OutputSheet(Record):
