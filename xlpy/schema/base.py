@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from ..core.problems import Problems
-from ..core.record import Record
+from ..core.record import Frozen, Record
 from ..core.text import fold, norm
 
 # ---------------------------------------------------------------------------------------
@@ -36,29 +36,14 @@ EXCEL_ERRORS = frozenset(
 )
 
 
-class CellError:
-    """An Excel error value found in a cell (``#DIV/0!`` …); immutable, never a text."""
+class CellError(Frozen):
+    """An Excel error value found in a cell (``#DIV/0!`` …); never a text."""
 
     __slots__ = ("code",)
     code: str
 
     def __init__(self, code: str):
-        object.__setattr__(self, "code", code)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"CellError is immutable ({name})")
-
-    def __eq__(self, other: Any) -> bool:
-        return other.code == self.code if type(other) is CellError else NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((CellError, self.code))
-
-    def __repr__(self) -> str:
-        return f"CellError(code={self.code!r})"
-
-    def __reduce__(self):
-        return CellError, (self.code,)
+        super().__init__(code)
 
     def __str__(self) -> str:
         return self.code
@@ -259,38 +244,34 @@ def parse_date(v: Any) -> dt.date | None:
     return None
 
 
-_CHOICE_MAPS: dict[tuple[int, tuple], tuple[Mapping[str, Any], dict[str, Any]]] = {}
-
-
 def _choice_map(choices: Mapping[str, Any], aliases: tuple) -> dict[str, Any]:
     """The normalised label/value -> value map of a declaration's choices, built once per declaration."""
-    key = (id(choices), aliases)
-    hit = _CHOICE_MAPS.get(key)
-    if hit is not None and hit[0] is choices:
-        return hit[1]
-    by = {norm(k): val for k, val in choices.items()}
-    by.update({norm(val): val for val in choices.values() if isinstance(val, str)})
-    by.update({norm(a): a for a in aliases})
-    if len(_CHOICE_MAPS) > 4096:
-        _CHOICE_MAPS.clear()
-    _CHOICE_MAPS[key] = (choices, by)  # the reference keeps the id from being reused
-    return by
+
+    def build() -> dict[str, Any]:
+        by = {norm(k): val for k, val in choices.items()}
+        by.update({norm(val): val for val in choices.values() if isinstance(val, str)})
+        by.update({norm(a): a for a in aliases})
+        return by
+
+    return _per_declaration(choices, build, aliases)
 
 
-_DECLARED: dict[int, tuple[Any, Any]] = {}
+_DECLARED: dict[tuple[int, tuple], tuple[Any, Any]] = {}
 _MISSING = object()
 
 
-def _per_declaration(declared: Sequence[Any], build: Callable[[], Any]) -> Any:
-    """``build()`` for a sequence of declarations (a table's columns, the settings), made once
-    per sequence: the same declarations are read in every workbook of a province."""
-    hit = _DECLARED.get(id(declared))
+def _per_declaration(declared: Any, build: Callable[[], Any], extra: tuple = ()) -> Any:
+    """``build()`` for a declaration (a table's columns, the settings, a column's choices with
+    ``extra`` aliases), made once per declaration object: the same declarations are read in
+    every workbook of a province."""
+    key = (id(declared), extra)
+    hit = _DECLARED.get(key)
     if hit is not None and hit[0] is declared:
         return hit[1]
     value = build()
-    if len(_DECLARED) > 256:
+    if len(_DECLARED) > 4096:
         _DECLARED.clear()
-    _DECLARED[id(declared)] = (declared, value)  # the reference keeps the id from being reused
+    _DECLARED[key] = (declared, value)  # the reference keeps the id from being reused
     return value
 
 
@@ -321,7 +302,7 @@ class CellReader:
         self.p.add(code, self.sheet, addr, found, expected, message)
 
     def text(self, v: Any, addr: str) -> str | None:
-        if type(v) is str:  # the common case first
+        if isinstance(v, str):
             t = v.strip()
             if not t:
                 return None
@@ -330,16 +311,11 @@ class CellReader:
             self.p.warn("unicode_nfd", self.sheet, addr, v, "văn bản Unicode dựng sẵn (NFC)",
                         "Văn bản được gõ ở dạng Unicode tổ hợp; xlpy đã chuẩn hóa về dạng dựng sẵn để so khớp.")
             return unicodedata.normalize("NFC", v).strip()
-        if is_blank(v):
+        if v is None:
             return None
         if isinstance(v, _cell_error()):
             self.err("excel_error", addr, v.code, "văn bản", f"Ô {addr} đang chứa lỗi Excel {v.code}. Sửa công thức hoặc nhập trực tiếp.")
             return None
-        if isinstance(v, str):
-            if is_nfd(v):
-                self.p.warn("unicode_nfd", self.sheet, addr, v, "văn bản Unicode dựng sẵn (NFC)",
-                            "Văn bản được gõ ở dạng Unicode tổ hợp; xlpy đã chuẩn hóa về dạng dựng sẵn để so khớp.")
-            return unicodedata.normalize("NFC", v).strip()
         if isinstance(v, (dt.datetime, dt.date)):
             return v.strftime("%d/%m/%Y")
         return code_text(v)
