@@ -38,11 +38,12 @@ def unaccent(s: str) -> str:
     return "".join(ch for ch in t if not unicodedata.combining(ch))
 
 
-def slug(text: str, maxlen: int = 60) -> str:
-    """An ASCII file name part from Vietnamese text.
+def slug(text: str, maxlen: int | None = 60, default: str = "don-vi") -> str:
+    """An ASCII file name part from Vietnamese text (``maxlen`` None: not shortened;
+    ``default`` when nothing is left).
 
     >>> slug("Sở Tài nguyên & Môi trường")
     'so-tai-nguyen-moi-truong'
     """
     t = re.sub(r"[^A-Za-z0-9]+", "-", unaccent(str(text))).strip("-").lower()
-    return t[:maxlen].rstrip("-") or "don-vi"
+    return t[:maxlen].rstrip("-") or default

@@ -398,7 +398,8 @@ def encode_addresses(addrs: Sequence[Address]) -> str:
 
 
 def _slug(text: str) -> str:
-    from ..core.text import unaccent
+    """A recipient's key in a Message-ID or file name: whole, never shortened."""
+    from ..core.text import slug
 
-    return re.sub(r"[^A-Za-z0-9]+", "-", unaccent(text)).strip("-").lower() or "x"
+    return slug(text, maxlen=None, default="x")
 
