@@ -57,7 +57,7 @@ class FileBook:
         self._pkg: Package | None = None
         self._cal: Any = None
         self._grids: dict[str, Grid] = {}
-        self._sheets: dict[str, Any] = {}  # calamine's parsed sheets: grid() and merged() share one parse
+        self._sheets: dict[str, tuple[Any, list]] = {}  # calamine's parsed sheets and their error cells: grid() and merged() share one parse
 
     # ---- reading ----------------------------------------------------------
     @property
@@ -83,17 +83,17 @@ class FileBook:
     def grid(self, sheet: str) -> Grid | None:
         if sheet in self._grids:
             return self._grids[sheet]
-        pkg = self.package
+        self.package
         if sheet not in self._cal.sheet_names:
             return None
+        cal, errors = self._sheet(sheet)
         try:
-            rows = self._sheet(sheet).to_python(skip_empty_area=False)
+            rows = cal.to_python(skip_empty_area=False)
         except Exception as e:  # noqa: BLE001
             raise BookFileError("corrupt_sheet", self.path, f"trang “{sheet}” bị hỏng, không đọc được ({_short(e)})",
                                 "Mở bản sao lưu hoặc chép dữ liệu sang sổ tính mới (xlpy new).") from None
-        ref = pkg.sheet(sheet)
-        if ref is not None and ref.part and pkg.has(ref.part):
-            for r, c, code in error_cells(pkg.read(ref.part)):
+        if errors:
+            for r, c, code in errors:
                 while len(rows) <= r:
                     rows.append([])
                 row = rows[r]
@@ -105,17 +105,27 @@ class FileBook:
         self._grids[sheet] = rows
         return rows
 
-    def _sheet(self, sheet: str) -> Any:
-        cal = self._sheets.get(sheet)
-        if cal is None:
-            cal = self._sheets[sheet] = self._cal.get_sheet_by_name(sheet)
-        return cal
+    def _sheet(self, sheet: str) -> tuple[Any, list[tuple[int, int, str]]]:
+        """calamine's parse of a sheet and its error cells (``#DIV/0!``…, which calamine reads as
+        blanks), both from one look at the sheet's XML, which is refused before calamine parses it
+        if it declares entities (:meth:`Package.sheet_xml`)."""
+        hit = self._sheets.get(sheet)
+        if hit is None:
+            xml = self.package.sheet_xml(sheet)
+            errors = error_cells(xml) if xml is not None else []
+            try:
+                cal = self._cal.get_sheet_by_name(sheet)
+            except Exception as e:  # noqa: BLE001 - calamine's errors are plain exceptions
+                raise BookFileError("corrupt_sheet", self.path, f"trang “{sheet}” bị hỏng, không đọc được ({_short(e)})",
+                                    "Mở bản sao lưu hoặc chép dữ liệu sang sổ tính mới (xlpy new).") from None
+            hit = self._sheets[sheet] = (cal, errors)
+        return hit
 
     def merged(self, sheet: str) -> list[Merged]:
         self.package
         if sheet not in self._cal.sheet_names:
             return []
-        ranges = self._sheet(sheet).merged_cell_ranges or []
+        ranges = self._sheet(sheet)[0].merged_cell_ranges or []
         return [(a[0], a[1], b[0], b[1]) for a, b in ranges]
 
     # ---- writing ----------------------------------------------------------

@@ -136,7 +136,8 @@ class Package:
     def __init__(self, path: Path, data: bytes, mtime_ns: int = 0):
         self.path = path
         self._data = data
-        self.identity = Identity(len(data), mtime_ns, sha256(data).hexdigest())
+        self._mtime_ns = mtime_ns
+        self._identity: Identity | None = None
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError, EOFError, ValueError):
@@ -146,6 +147,14 @@ class Package:
         self._check_kind()
         self.workbook_part = self._workbook_part()
         self.sheets = self._sheets()
+
+    @property
+    def identity(self) -> Identity:
+        """Size, modification time and SHA-256 of the bytes read, hashed when first asked (only a
+        write asks: a province reading thousands of workbooks never hashes them)."""
+        if self._identity is None:
+            self._identity = Identity(len(self._data), self._mtime_ns, sha256(self._data).hexdigest())
+        return self._identity
 
     @property
     def data(self) -> bytes:
@@ -188,17 +197,18 @@ class Package:
             raise BookFileError("powerpoint_file", self.path, "đây là bài trình chiếu PowerPoint đổi tên thành sổ tính", "Chọn đúng tệp sổ tính Excel (.xlsx) của khối.")
         if "[Content_Types].xml" not in names:
             raise BookFileError("not_ooxml", self.path, "tệp nén không phải sổ tính Excel (thiếu phần [Content_Types].xml)", FIX_SAVE_AS)
-        for name, info in names.items():
-            # the parts the cell reader parses (sheets, shared strings) are looked at here; every
-            # part xlpy parses itself is checked whole when it is read (:meth:`text`)
-            if info.file_size and (name.startswith("xl/worksheets/sheet") or name == "xl/sharedStrings.xml"):
-                self._refuse_doctype(name, self._read_raw(name, 1024))
+        # the shared strings are parsed by the cell reader when it opens the file, so they are
+        # looked at here; a worksheet is looked at before the cell reader parses it
+        # (:meth:`sheet_xml`); every part xlpy parses itself is checked whole when it is read (:meth:`text`)
+        info = names.get("xl/sharedStrings.xml")
+        if info is not None and info.file_size:
+            self._refuse_doctype(info.filename, self._read_raw(info.filename, 1024))
 
     def _refuse_doctype(self, name: str, data: bytes | str) -> None:
         """XML that declares a document type or entities is refused: Excel never writes it and
         it is how entity bombs work."""
-        marks = (b"<!DOCTYPE", b"<!ENTITY") if isinstance(data, bytes) else ("<!DOCTYPE", "<!ENTITY")
-        if marks[0] in data or marks[1] in data:
+        marks = (b"<!", b"<!DOCTYPE", b"<!ENTITY") if isinstance(data, bytes) else ("<!", "<!DOCTYPE", "<!ENTITY")
+        if marks[0] in data and (marks[1] in data or marks[2] in data):  # Excel's parts have no "<!" at all: one look
             raise BookFileError(
                 "xml_doctype", self.path,
                 f"phần “{name}” khai báo DOCTYPE/ENTITY (Excel không bao giờ ghi như vậy; đây là dấu hiệu tệp độc hại)",
@@ -280,6 +290,16 @@ class Package:
         text = self.read(name).decode("utf-8", "replace")
         self._refuse_doctype(name, text)
         return text
+
+    def sheet_xml(self, name: str) -> bytes | None:
+        """The worksheet part of sheet ``name``, refused if it declares a document type or entities
+        (None when the workbook names no part for it)."""
+        ref = self.sheet(name)
+        if ref is None or not ref.part or ref.part not in self.infos:
+            return None
+        data = self.read(ref.part)
+        self._refuse_doctype(ref.part, data)
+        return data
 
     def has(self, name: str) -> bool:
         return name in self.infos

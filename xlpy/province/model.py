@@ -29,7 +29,7 @@ class BlockFile:
     year: int | None = None
     round_date: dt.date | None = None
     period: str = ""
-    block: Any = None  # xlpy.core.model.Block, None when the scoring sheets have errors
+    units: list[Unit] | None = None  # the block's units in rank order (scored by the reading process); None: not scored
     unit_cells: dict[str, str] = field(default_factory=dict)  # unit code -> its cell on the “Đơn vị” sheet
     # what the province needs of the block's award sheets and of its own check (compact: sent between processes)
     proposals: list[BlockProposal] = field(default_factory=list)
@@ -43,8 +43,8 @@ class BlockFile:
 
     @property
     def ok(self) -> bool:
-        """Consolidated: readable, a block, and no error anywhere in the workbook."""
-        return self.block is not None and not self.province_book and not self.errors
+        """Consolidated: readable, a block, scored, and no error anywhere in the workbook."""
+        return self.units is not None and not self.province_book and not self.errors
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class BlockProposal:
 
 @dataclass
 class Unit:
-    block: int  # index of the block in Province.blocks
+    block: int  # index of the block in Province.blocks (-1 until consolidated)
     code: str
     name: str
     rank: int
@@ -170,7 +170,6 @@ class Province:
     settings: ProvinceSettings
     files: list[BlockFile]  # every file read, in name order
     blocks: list[BlockFile]  # the consolidated ones (ok), in name order
-    results: list[Any]  # BlockResult per consolidated block
     units: list[Unit]
     proposals: list[Proposal]
     rows: list[Row] = field(default_factory=list)

@@ -1,9 +1,9 @@
 """Finding the blocks' workbooks and reading them, one file at a time or across cores.
 
 Each file is read with :func:`xlpy.round.load_round` exactly as ``xlpy validate``
-reads it (the scoring sheets, then the award sheets), its block's own award check
-is run as ``xlpy check`` would, and the whole is reduced to a
-:class:`~xlpy.province.model.BlockFile`: its settings, its core ``Block``, its
+reads it (the scoring sheets, then the award sheets), its block is scored and its own
+award check run as ``xlpy check`` would, and the whole is reduced to a
+:class:`~xlpy.province.model.BlockFile`: its settings, its units ranked, its
 proposals with the block's verdicts, and every problem naming the file.  A file that
 cannot be read at all gives a ``BlockFile`` with that one problem; nothing a file
 holds can stop the others.
@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..core.problems import Problem, Problems, Severity, UserError
 from ..schema import core as S
-from .model import BlockFile, BlockProposal
+from .model import BlockFile, BlockProposal, Unit
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")  # .xls/.ods are read to say what they are
 PARALLEL_FROM = 24  # fewer files than this are read in this process
@@ -74,8 +74,9 @@ def _key(p: Path) -> str:
 # one file
 
 
-def read_block(path: str | Path) -> tuple[BlockFile, Any]:
-    """Read one block workbook: (its BlockFile, (RulesInput, RuleSettings) or None). Never raises."""
+def read_block(path: str | Path) -> tuple[BlockFile, Any, Any]:
+    """Read one block workbook: (its BlockFile, its core ``Block`` or None, (RulesInput,
+    RuleSettings) or None); the block is scored by :func:`read_and_check`. Never raises."""
     from ..book.package import BookFileError
     from ..round import load_round
     from ..schema import core as S
@@ -84,7 +85,7 @@ def read_block(path: str | Path) -> tuple[BlockFile, Any]:
     path = Path(path)
     name = path.name
     out = BlockFile(str(path), name)
-    rules = None
+    block = rules = None
     try:
         out.mtime = dt.datetime.fromtimestamp(path.stat().st_mtime)
     except OSError:
@@ -97,14 +98,14 @@ def read_block(path: str | Path) -> tuple[BlockFile, Any]:
             out.problems = [Problem("province_book_skipped", "", "", name, "sổ tính của một khối",
                                     f"Tệp “{name}” là sổ tính cấp tỉnh, không phải sổ tính của một khối: không tổng hợp.",
                                     Severity.WARNING, name)]
-            return out, None
+            return out, None, None
         st = rnd.settings
         out.block_name = st.get("block_name") or ""
         out.round_date = st.get("round_date")
         year = st.get("year")
         out.year = int(year) if year is not None else (out.round_date.year if out.round_date else None)
         out.period = st.get("period") or ""
-        out.block = rnd.block
+        block = rnd.block
         if rnd.units_table is not None:
             out.unit_cells = {r.get("code"): f"{S.UNITS}!{r.addr('code')}" for r in rnd.units_table.rows if r.get("code")}
         if rnd.block is not None:
@@ -118,29 +119,52 @@ def read_block(path: str | Path) -> tuple[BlockFile, Any]:
                      f"Lỗi không lường trước khi đọc tệp “{name}” ({type(e).__name__}). Các khối khác vẫn được tổng hợp; "
                      "mở tệp trong Excel, lưu lại rồi chạy lại, hoặc gửi tệp cho người quản trị.")
     out.problems = [p.in_file(name) for p in problems]
-    if out.block is None and not out.errors:  # nothing to score and no error said why
+    if block is None and not out.errors:  # nothing to score and no error said why
         out.problems.append(Problem("block_has_errors", "", "", name, "các trang chấm điểm",
                                     f"Tệp “{name}”: chưa đọc được bảng chấm điểm của khối.", file=name))
-    return out, rules
+    return out, block, rules
 
 
 def read_and_check(paths: Sequence[str]) -> list[BlockFile]:
-    """Read ``paths`` and run each block's own award check, as ``xlpy check`` would on its
-    workbook: the check needs the block's places, so these blocks are scored here (in one
-    :func:`~xlpy.core.engine.score_many` pass); the province's results come from its own pass."""
+    """Read ``paths``, score every block without errors (in one
+    :func:`~xlpy.core.engine.score_many` pass) and run its own award check, as ``xlpy check``
+    would on its workbook.  What the province keeps of each (:func:`compact`, :func:`ranked_units`)
+    is all that goes back to the consolidating process: the province is scored once, here."""
     from ..core.engine import score_many
     from ..round import with_ranks
 
     read = [read_block(p) for p in paths]
-    ok = [(b, rules) for b, rules in read if b.ok and rules is not None]
-    results = score_many([b.block for b, _r in ok]) if ok else []
-    for (b, (inp, rs)), result in zip(ok, results):
-        if inp is None:
-            continue
-        report, probs = check_block(with_ranks(inp, result), rs)
-        b.problems.extend(p.in_file(b.file) for p in probs)
-        compact(b, inp, report)
-    return [b for b, _r in read]
+    todo = [(b, block, rules) for b, block, rules in read if block is not None and not b.province_book and not b.errors]
+    results = score_many([block for _b, block, _r in todo]) if todo else []
+    for (b, block, (inp, rs)), result in zip(todo, results):
+        if inp is not None:
+            report, probs = check_block(with_ranks(inp, result), rs)
+            b.problems.extend(p.in_file(b.file) for p in probs)
+            compact(b, inp, report)
+        b.units = ranked_units(block, result, b.members)
+    return [b for b, _block, _r in read]
+
+
+def ranked_units(block: Any, result: Any, members: dict[str, int | None]) -> list[Unit]:
+    """A scored block's units in rank order, as the province sheets show them (block index -1:
+    :func:`~xlpy.province.consolidate.consolidate` numbers the blocks)."""
+    from ..core.explain import TieNotes
+    from ..core.ranking import place_name
+
+    if result.tie_groups:  # the engine's per-unit view, with its tie notes
+        notes = TieNotes.of(result)
+        women = {u.code: u.women_share for u in block.units}
+        return [Unit(-1, u.code, u.name, u.rank, u.place, u.total, u.klass, u.unresolved, u.tied_with, notes.unit(u.code),
+                     members.get(u.code), women.get(u.code)) for u in result.units]
+    # no equal totals: straight from the result's arrays (no per-unit objects twice)
+    bu = block.units
+    rank, total, klass = result.rank.tolist(), result.total.tolist(), result.classes.tolist()
+    out = []
+    for k in result.order.tolist():
+        u = bu[k]
+        out.append(Unit(-1, u.code, u.name, rank[k], place_name(rank[k]), total[k], str(klass[k]), False, (), "",
+                        members.get(u.code), u.women_share))
+    return out
 
 
 def check_block(inp: Any, rs: Any) -> tuple[Any, list[Problem]]:
@@ -212,7 +236,7 @@ def read_blocks(paths: Sequence[Path], jobs: int | None = None,
     """Every file read and its block checked, in the order given; in ``workers()`` processes."""
     names = [str(p) for p in paths]
     k = workers(len(names), jobs)
-    parts = chunks(names, k, 25)
+    parts = chunks(names, k, 10)  # small enough that no process waits long for the last one
     out: list[BlockFile] = []
     if k == 1:
         for part in parts:

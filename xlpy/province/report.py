@@ -88,7 +88,7 @@ def context(prov: Province, today: dt.date | None = None) -> dict[str, Any]:
         fi = file_index.get(id(b))
         status = "nộp muộn" if fi in prov.late else "đúng hạn" if prov.settings.deadline else ""
         blocks.append({
-            "stt": i + 1, "name": names[i], "n_units": len(b.block.units),
+            "stt": i + 1, "name": names[i], "n_units": len(b.units),
             "leader": "; ".join(u.name for u in top) + (" (đồng hạng)" if len(top) > 1 else ""),
             "total": vn.fmt_number(top[0].total, 2) if top else "",
             "co": "; ".join(co.get(i, [])) or "không đề nghị", "status": status,

@@ -54,7 +54,7 @@ def blocks_sheet(prov: Province) -> OutputSheet:
         rows.append([
             len(rows) + 1, exp.code if exp else "", f.block_name or (exp.name if exp else ""), f.file, f.round_date,
             f.mtime.date() if f.mtime else None,
-            len(f.block.units) if f.block is not None and k is not None else None, lead, top[0].total if top else None,
+            len(f.units) if f.units is not None and k is not None else None, lead, top[0].total if top else None,
             n_props.get(k, 0) if k is not None else None, _status(prov, i), prov.late.get(i, ""),
         ])
     for e in prov.missing:
