@@ -122,15 +122,17 @@ class OutputSheet(Record):
             h = row_height(max((text_lines(str(x), widths[j], bold=True) for j, x in enumerate(self.header)), default=1))
             if h:
                 heights[hr] = h
-        wrapped = [j for j in sorted(self.wrap) if j < ncols]
+        wrapped = [(j, max(1, int(widths[j] * 0.95))) for j in sorted(self.wrap) if j < ncols]
         if wrapped:  # data rows whose wrapped cells need more than one line
             for i, data in enumerate(self.rows):
                 r = hr + 1 + i
                 if r in heights:
                     continue
-                n_lines = max((text_lines(v, widths[j]) for j in wrapped if j < len(data) and isinstance(v := data[j], str)),
-                              default=1)
-                h = row_height(n_lines)
+                n, width = 1, len(data)
+                for j, per_line in wrapped:  # most cells fit one line: only longer text, or text with line breaks, is counted
+                    if j < width and isinstance(v := data[j], str) and (len(v) > per_line or "\n" in v):
+                        n = max(n, text_lines(v, widths[j]))
+                h = row_height(n)
                 if h:
                     heights[r] = h
         return heights
@@ -177,9 +179,14 @@ def clip(s: str) -> str:
     return s if len(s) <= CELL_LIMIT else s[: CELL_LIMIT - 1] + "…"
 
 
+_PLAIN = re.compile("[^&<>\x00-\x08\x0b\x0c\r\x0e-\x1f\ufffe\uffff\ud800-\udfff_]*")  # text that needs no escaping (a "_" is looked at)
+
+
 def text_xml(s: str) -> str:
     """Text for a ``<t>`` element: XML-escaped; characters XML cannot carry (and CR) and
     literal ``_xHHHH_`` sequences escaped the way Excel does (``_x000D_``, ``_x005F_x…``)."""
+    if _PLAIN.fullmatch(s) is not None:
+        return s
     if "_x" in s:
         s = _ESCAPE_LIKE.sub("_x005F_", s)
     if _ILLEGAL.search(s):
@@ -314,6 +321,7 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
     c_num = [f'" s="{x}"><v>' for x in x_body]
     c_str = [f'" s="{x}" t="inlineStr"><is><t xml:space="preserve">' for x in x_body]
     inf = float("inf")
+    esc: dict[str, str] = {}  # each text escaped once: block names, places, titles and verdicts repeat down a sheet
     for data in out.rows:
         r += 1
         rs = str(r)
@@ -328,8 +336,13 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
                 else:
                     ap(c_open[j] + rs + c_num[j] + repr(v) + "</v></c>")
             elif t is str:
-                ap(c_open[j] + rs + (c_str[j] + text_xml(v if len(v) <= CELL_LIMIT else clip(v)) + "</t></is></c>"
-                                     if v else c_empty[j]))
+                if v:
+                    x = esc.get(v)
+                    if x is None:
+                        x = esc[v] = text_xml(v if len(v) <= CELL_LIMIT else clip(v))
+                    ap(c_open[j] + rs + c_str[j] + x + "</t></is></c>")
+                else:
+                    ap(c_open[j] + rs + c_empty[j])
             elif v is None:
                 ap(c_open[j] + rs + c_empty[j])
             elif t is int:
