@@ -11,6 +11,8 @@ is a float matrix in the block's unit and criterion order, NaN where blank.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import chain
+from operator import countOf, itemgetter
 from typing import Any, Sequence
 
 import numpy as np
@@ -19,10 +21,12 @@ from ..core.model import Criterion, Kind, Unit
 from ..core.problems import Problems
 from ..core.record import Record
 from ..schema import core as S
-from ..schema.base import CellReader, cell_ref, check_merged, code_text, fmt_num, header_map, is_blank, match_name, norm
+from ..schema.base import CellReader, cell_ref, check_merged, clean_once, code_text, fmt_num, header_map, is_blank, match_name, norm
 from .sheet import col_letter
 
 _NAN = float("nan")
+_NUMBER = frozenset((float, int))
+_NUMBER_OR_TEXT = frozenset((float, int, str))
 
 
 class Entries(Record):
@@ -82,31 +86,11 @@ def read_entries(
     grid = grid or []
     header = list(grid[0]) if grid else []
     key_pos = header_map(header, S.STAGE_KEYS, sheet, problems)
-    by_norm = {norm(c.code): c for c in criteria}
-    key_cols = set(key_pos.values())
-    crit_cols: dict[str, int] = {}
     rd = CellReader(sheet, problems)
-    for j, h in enumerate(header):
-        if j in key_cols or is_blank(h):
-            continue
-        text = rd.text(h, cell_ref(0, j)) or ""
-        code = code_text(text)
-        if norm(code) in {norm(b) for b in broken}:
-            continue
-        c = by_norm.get(norm(code))
-        if c is None:
-            if match_name(text, [x.header for x in S.STAGE_KEYS]).lookalike:
-                continue  # reported by header_map
-            problems.add("unknown_criterion", sheet, cell_ref(0, j), code, "mã một tiêu chí trong trang Tiêu chí",
-                         f"Cột “{code}” không phải mã tiêu chí nào. Sửa tiêu đề cột hoặc thêm tiêu chí vào trang Tiêu chí.")
-        elif allowed is not None and c.code not in allowed:
-            problems.add("target_not_applicable", sheet, cell_ref(0, j), code, "tiêu chí loại Tỷ lệ hoặc Chỉ tiêu",
-                         f"Tiêu chí “{code}” không tính theo chỉ tiêu; bỏ cột này khỏi trang {sheet}.")
-        elif c.code in crit_cols:
-            problems.add("duplicate_column", sheet, cell_ref(0, j), code, "mỗi tiêu chí một cột",
-                         f"Cột tiêu chí “{code}” xuất hiện hai lần (cột {col_letter(crit_cols[c.code] + 1)} và {col_letter(j + 1)}).")
-        else:
-            crit_cols[c.code] = j
+    key = (tuple(header), tuple(map(type, header)), tuple(c.code for c in criteria), tuple(sorted(key_pos.items())),
+           frozenset(broken), None if allowed is None else frozenset(allowed))
+    crit_cols = dict(clean_once(read_entries, key, problems,
+                                lambda: _criterion_columns(header, set(key_pos.values()), criteria, rd, allowed, broken)))
     if "code" not in key_pos:
         problems.add("missing_column", sheet, "A1", header[0] if header else None, "cột “Mã đơn vị”",
                      f"Trang “{sheet}” thiếu cột “Mã đơn vị” ở dòng 1.")
@@ -156,23 +140,7 @@ def read_entries(
                              "(hoặc chạy “Tạo bảng chấm”).")
     if not cols_k or not data_rows:
         return Entries(sheet, out, crit_cols, rows)
-    # bulk conversion: numbers straight to floats; only the other cells are looked at one by one
-    jcols = [j for _k, j, _c in cols_k]
-    flat: list[float] = []
-    bad: list[tuple[int, int]] = []  # (data row, column position) of text, dates, booleans, error cells
-    for a, i in enumerate(data_rows):
-        r = grid[i]
-        width = len(r)
-        for b, j in enumerate(jcols):
-            v = r[j] if j < width else None
-            t = type(v)
-            if t is float or t is int:
-                flat.append(v)
-            else:
-                flat.append(_NAN)
-                if v is not None and v != "":
-                    bad.append((a, b))
-    vals = np.array(flat, dtype=float).reshape(len(data_rows), len(jcols))
+    vals, bad = _numbers([grid[i] for i in data_rows], [j for _k, j, _c in cols_k])
     checks = [limits(criteria[k], targets) for k, _j, _c in cols_k]
     for a, b in bad:  # one problem each
         _k, j, code = cols_k[b]
@@ -203,6 +171,66 @@ def read_entries(
     if placed:
         out[np.ix_([data_units[a] for a in placed], ks)] = vals[placed]
     return Entries(sheet, out, crit_cols, rows)
+
+
+def _criterion_columns(header: Sequence[Any], key_cols: set[int], criteria: Sequence[Criterion], rd: CellReader,
+                       allowed: set[str] | None, broken: set[str]) -> dict[str, int]:
+    """Criterion code → its column on a score sheet's header row; unknown, inapplicable and
+    repeated criterion columns are problems."""
+    problems, sheet = rd.p, rd.sheet
+    by_norm = {norm(c.code): c for c in criteria}
+    skip = {norm(b) for b in broken}
+    crit_cols: dict[str, int] = {}
+    for j, h in enumerate(header):
+        if j in key_cols or is_blank(h):
+            continue
+        text = rd.text(h, cell_ref(0, j)) or ""
+        code = code_text(text)
+        if norm(code) in skip:
+            continue
+        c = by_norm.get(norm(code))
+        if c is None:
+            if match_name(text, [x.header for x in S.STAGE_KEYS]).lookalike:
+                continue  # reported by header_map
+            problems.add("unknown_criterion", sheet, cell_ref(0, j), code, "mã một tiêu chí trong trang Tiêu chí",
+                         f"Cột “{code}” không phải mã tiêu chí nào. Sửa tiêu đề cột hoặc thêm tiêu chí vào trang Tiêu chí.")
+        elif allowed is not None and c.code not in allowed:
+            problems.add("target_not_applicable", sheet, cell_ref(0, j), code, "tiêu chí loại Tỷ lệ hoặc Chỉ tiêu",
+                         f"Tiêu chí “{code}” không tính theo chỉ tiêu; bỏ cột này khỏi trang {sheet}.")
+        elif c.code in crit_cols:
+            problems.add("duplicate_column", sheet, cell_ref(0, j), code, "mỗi tiêu chí một cột",
+                         f"Cột tiêu chí “{code}” xuất hiện hai lần (cột {col_letter(crit_cols[c.code] + 1)} và {col_letter(j + 1)}).")
+        else:
+            crit_cols[c.code] = j
+    return crit_cols
+
+
+def _numbers(rows: list[Sequence[Any]], jcols: list[int]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The cells of ``rows`` × ``jcols`` as a float matrix (NaN where blank or not a number) and the
+    (row, column position) of every cell that is neither a number nor blank (text, dates, booleans,
+    Excel errors).  A sheet of numbers and blanks only, the usual case, is converted in bulk."""
+    last = max(jcols)
+    pick = itemgetter(*jcols) if len(jcols) > 1 else (lambda r: (r[jcols[0]],))
+    rect = [pick(r) if len(r) > last else tuple(r[j] if j < len(r) else None for j in jcols) for r in rows]
+    kinds = set(map(type, chain.from_iterable(rect)))
+    if kinds <= _NUMBER:
+        return np.array(rect, dtype=float), []
+    if kinds <= _NUMBER_OR_TEXT and countOf(map(type, chain.from_iterable(rect)), str) == countOf(chain.from_iterable(rect), ""):
+        cells = np.array(rect, dtype=object)  # numbers and blanks ("") only
+        cells[cells == ""] = _NAN
+        return cells.astype(float), []
+    flat: list[float] = []
+    bad: list[tuple[int, int]] = []
+    for a, cells_row in enumerate(rect):
+        for b, v in enumerate(cells_row):
+            t = type(v)
+            if t is float or t is int:
+                flat.append(v)
+            else:
+                flat.append(_NAN)
+                if v is not None and v != "":
+                    bad.append((a, b))
+    return np.array(flat, dtype=float).reshape(len(rect), len(jcols)), bad
 
 
 def describe_cells(cells: list[tuple[str, str]], limit: int = 12) -> str:

@@ -68,6 +68,7 @@ class Problems:
         self._items: list[Problem] = []
         self._seen: set[Problem] = set()
         self.error_count = 0
+        self.reported = 0  # problems reported, repeats included: whether a step said anything
         self.extend(items)
 
     def add(
@@ -84,6 +85,7 @@ class Problems:
         ``message`` is what to fix at this cell (default: the code's general meaning)."""
         c = _entry(code)
         p = Problem(c.value, sheet, cell, _show(found), expected, message or c.template, severity)
+        self.reported += 1
         self._append(p)
         return p
 

@@ -454,9 +454,34 @@ class TableData(Record):
         self.cols = cols  # key -> column
 
 
+_CLEAN: dict[tuple, tuple[Any, Any]] = {}
+
+
+def clean_once(declared: Any, key: tuple, problems: Problems, work: Callable[[], Any]) -> Any:
+    """``work()`` for a header row (``key``) read against a declaration, remembered when it reported
+    no problem: every workbook of a province repeats the same headers, so each is parsed once.
+    A header that reported anything is parsed again each time, so its problems are reported again."""
+    k = (id(declared), key)
+    hit = _CLEAN.get(k)
+    if hit is not None and hit[0] is declared:
+        return hit[1]
+    before = problems.reported
+    value = work()
+    if problems.reported == before:
+        if len(_CLEAN) > 4096:
+            _CLEAN.clear()
+        _CLEAN[k] = (declared, value)  # the reference keeps the id from being reused
+    return value
+
+
 def header_map(header: Sequence[Any], columns: Sequence[Column], sheet: str, problems: Problems,
                *, header_row: int = 0) -> dict[str, int]:
     """Column key → position for a header row; look-alike and repeated headers are errors."""
+    key = (header_row, tuple(header), tuple(map(type, header)))  # 1, 1.0 and True are equal keys but different headers
+    return dict(clean_once(columns, key, problems, lambda: _header_map(header, columns, sheet, problems, header_row)))
+
+
+def _header_map(header: Sequence[Any], columns: Sequence[Column], sheet: str, problems: Problems, header_row: int) -> dict[str, int]:
     pos: dict[str, int] = {}
     rd = CellReader(sheet, problems)
     names, by_header = _per_declaration(columns, lambda: ([c.header for c in columns], {norm(c.header): c for c in columns}))
@@ -541,6 +566,12 @@ def read_table(grid: Sequence[Sequence[Any]] | None, table: Table, problems: Pro
                     if v.isascii() or not is_nfd(v):
                         values[k] = x
                         continue
+                elif type(fast) is dict:  # a choice: its label or value as typed
+                    if t is str and (v.isascii() or not is_nfd(v)):
+                        x = fast.get(norm(v), _MISSING)
+                        if x is not _MISSING:
+                            values[k] = x
+                            continue
                 elif fast != "text" and (t is float or t is int):
                     lo, hi, positive, integer = fast
                     x = float(v)
@@ -558,10 +589,13 @@ def read_table(grid: Sequence[Sequence[Any]] | None, table: Table, problems: Pro
 
 def _fast_kind(col: Column) -> Any:
     """How :func:`read_table` may convert a valid cell of ``col`` itself: "text", the number
-    bounds (minimum, maximum, positive, integer) as :meth:`CellReader.value` applies them, or None."""
+    bounds (minimum, maximum, positive, integer) as :meth:`CellReader.value` applies them, the
+    choices map :meth:`CellReader.choice` looks labels up in, or None."""
     kind = col.kind
     if kind in ("text", "code"):
         return "text"
+    if kind == "choice":
+        return _choice_map(col.choices, tuple(getattr(col, "aliases", ())))
     if kind in ("number", "int", "percent"):
         lo = col.minimum if col.minimum is not None else (0 if kind == "percent" else None)
         hi = col.maximum if col.maximum is not None else (100 if kind == "percent" else None)
