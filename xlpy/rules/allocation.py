@@ -16,14 +16,13 @@ same whichever way those decisions go, and is ``chờ quyết định`` otherwis
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from itertools import groupby
 from typing import Any, Callable
 
 from .conditions import YES, Evaluator, setting_or
 from .model import CHO_QUYET_DINH, CN, DAT, TT, VUOT, Proposal, RulesInput
 from .outcomes import QuotaOutcome
-from .quotas import cap_of
+from .quotas import as_fraction, cap_of
 from .ruleset import Rule, RuleSet
 from .settings import RuleSettings
 from .titles import fold
@@ -108,7 +107,7 @@ def order_key(inp: RulesInput, s: RuleSettings) -> Callable[[Proposal], tuple]:
                     pref = bool(person and person.female)
                 else:
                     col = inp.collectives.get(p.code)
-                    pref = bool(col and col.women_share is not None and Fraction(repr(col.women_share)) * 100 >= s.women_threshold)
+                    pref = bool(col and col.women_share is not None and as_fraction(col.women_share) * 100 >= s.women_threshold)
                 parts.append(0 if pref else 1)
             elif t == "CHU_TICH":
                 parts.append(p.chair_order if p.chair_order is not None else 10**9)

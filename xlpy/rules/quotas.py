@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from itertools import groupby
 from typing import Any, Callable, Generic, Sequence, TypeVar
 
@@ -49,10 +50,17 @@ def as_fraction(x: Any) -> Fraction:
     if isinstance(x, float):
         if x != x or x in (float("inf"), float("-inf")):
             raise ValueError("not a finite number")
-        return Fraction(repr(x))
+        return _decimal_fraction(repr(x))
     if isinstance(x, str):
-        return Fraction(x.strip().replace(",", "."))
+        return _decimal_fraction(x.strip().replace(",", "."))
     raise TypeError(f"not a number: {x!r}")
+
+
+@lru_cache(maxsize=512)
+def _decimal_fraction(text: str) -> Fraction:
+    """The Fraction of a decimal text, parsed once: the same percentages and shares recur in
+    every block (a Fraction is immutable, so one object serves them all)."""
+    return Fraction(text)
 
 
 def round_fraction(q: Fraction, mode: str = "floor") -> int:
