@@ -135,3 +135,33 @@ def test_settings_key_typed_twice(sample_copy):
     wb.save(path)
     _, found = problems_of(path)
     assert ("duplicate_setting", L.SETTINGS, f"A{last}") in found
+
+
+def test_a_header_row_is_parsed_once_but_its_problems_are_said_every_time():
+    """Every block of a province repeats the same header rows, so a clean one is parsed once
+    (schema.base.clean_once); a header with a problem is parsed again in every workbook, and
+    each workbook reports it."""
+    from xlpy.core.problems import Problems
+    from xlpy.schema.base import header_map, read_table
+
+    table = L.UNIT_TABLE
+    header = [c.header for c in table.columns]
+    assert header_map(header, table.columns, L.UNITS, Problems()) == {c.key: j for j, c in enumerate(table.columns)}
+    import xlpy.schema.base as B
+
+    calls = []
+    real = B._header_map
+    B._header_map = lambda *a: calls.append(a) or real(*a)
+    try:
+        for _ in range(3):  # clean: answered from the first parse
+            assert header_map(header, table.columns, L.UNITS, Problems()) == {c.key: j for j, c in enumerate(table.columns)}
+        assert calls == []
+        bad = header[:1] + ["Tên đơn vi"] + header[2:]  # a look-alike of “Tên đơn vị”
+        for _ in range(3):
+            probs = Problems()
+            data = read_table([bad, ["SNV", "Sở Nội vụ"]], table, probs)
+            assert [(p.code, p.cell) for p in probs if p.code == "header_lookalike"] == [("header_lookalike", "B1")]
+            assert data is None or "name" not in data.cols
+        assert len(calls) == 3
+    finally:
+        B._header_map = real
