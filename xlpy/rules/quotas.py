@@ -159,21 +159,28 @@ class Cap:
 
     def explain(self) -> str:
         """Vietnamese: "tối đa 2 = làm tròn xuống 10% × 25 (2,5)"."""
-        parts = []
-        if self.pct is not None and self.base is not None:
-            ex = self.exact
-            shown = fmt_fraction(ex)
-            via = f"{ROUNDING_LABELS[self.rounding]} {fmt_pct(self.pct)} × {self.base}"
-            if ex is not None and ex.denominator != 1:
-                via += f" ({shown})"
-            parts.append(via)
-        if self.count is not None:
-            parts.append(f"mức cố định {self.count}")
-        if len(parts) == 2:
-            return f"tối đa {self.value} = số nhỏ hơn của {parts[0]} và {parts[1]}"
-        return f"tối đa {self.value} = {parts[0]}" if parts else f"tối đa {self.value}"
+        return _explain(self)
 
 
+@lru_cache(maxsize=1024)
+def _explain(cap: Cap) -> str:
+    """:meth:`Cap.explain`, worded once per cap (a cap is immutable; blocks share their caps)."""
+    parts = []
+    if cap.pct is not None and cap.base is not None:
+        ex = cap.exact
+        shown = fmt_fraction(ex)
+        via = f"{ROUNDING_LABELS[cap.rounding]} {fmt_pct(cap.pct)} × {cap.base}"
+        if ex is not None and ex.denominator != 1:
+            via += f" ({shown})"
+        parts.append(via)
+    if cap.count is not None:
+        parts.append(f"mức cố định {cap.count}")
+    if len(parts) == 2:
+        return f"tối đa {cap.value} = số nhỏ hơn của {parts[0]} và {parts[1]}"
+    return f"tối đa {cap.value} = {parts[0]}" if parts else f"tối đa {cap.value}"
+
+
+@lru_cache(maxsize=1024, typed=True)  # a Cap is immutable; blocks of one size share the same caps
 def cap_of(base: int | None, pct: Any = None, count: Any = None, rounding: str = "floor") -> Cap:
     """A :class:`Cap` from a base population and a percentage and/or a fixed count."""
     if pct is None and count is None:
