@@ -221,8 +221,15 @@ def start_method() -> str:
 
 
 def pool(k: int) -> ProcessPoolExecutor:
-    """A pool of ``k`` reading processes."""
-    return ProcessPoolExecutor(k, mp_context=multiprocessing.get_context(start_method()))
+    """A pool of ``k`` reading processes; forked ones start with the reading modules imported
+    (imported once here, not once in each process)."""
+    method = start_method()
+    if method == "fork":
+        from .. import round  # noqa: F401
+        from ..core import engine  # noqa: F401
+        from ..rules import engine as _rules  # noqa: F401
+        import python_calamine  # noqa: F401
+    return ProcessPoolExecutor(k, mp_context=multiprocessing.get_context(method))
 
 
 def chunks(items: Sequence[Any], k: int, per: int) -> list[Sequence[Any]]:
