@@ -56,6 +56,7 @@ class FileBook:
         self.name = self.path.name
         self._pkg: Package | None = None
         self._cal: Any = None
+        self._names: tuple[str, ...] = ()  # calamine's sheet names, asked once (each ask builds a new list)
         self._grids: dict[str, Grid] = {}
         self._sheets: dict[str, tuple[Any, list]] = {}  # calamine's parsed sheets and their error cells: grid() and merged() share one parse
 
@@ -70,6 +71,7 @@ class FileBook:
             pkg = open_package(self.path)
             try:
                 self._cal = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(pkg.data))
+                self._names = tuple(self._cal.sheet_names)
             except Exception as e:  # noqa: BLE001 - calamine's errors are plain exceptions
                 raise BookFileError("corrupt_workbook", self.path, f"tệp bị hỏng, không đọc được nội dung sổ tính ({_short(e)})",
                                     "Mở bản sao lưu (tệp .bak.xlsx cạnh sổ tính, nếu có) hoặc xin đơn vị gửi lại tệp.") from None
@@ -78,13 +80,13 @@ class FileBook:
 
     def sheet_names(self) -> list[str]:
         self.package
-        return list(self._cal.sheet_names)
+        return list(self._names)
 
     def grid(self, sheet: str) -> Grid | None:
         if sheet in self._grids:
             return self._grids[sheet]
         self.package
-        if sheet not in self._cal.sheet_names:
+        if sheet not in self._names:
             return None
         cal, errors = self._sheet(sheet)
         try:
@@ -123,7 +125,7 @@ class FileBook:
 
     def merged(self, sheet: str) -> list[Merged]:
         self.package
-        if sheet not in self._cal.sheet_names:
+        if sheet not in self._names:
             return []
         ranges = self._sheet(sheet)[0].merged_cell_ranges or []
         return [(a[0], a[1], b[0], b[1]) for a, b in ranges]
@@ -179,6 +181,7 @@ class FileBook:
         """Forget what was read (the file changed on disk)."""
         self._pkg = None
         self._cal = None
+        self._names = ()
         self._grids = {}
         self._sheets = {}
 

@@ -277,6 +277,7 @@ def _per_declaration(declared: Any, build: Callable[[], Any], extra: tuple = ())
 
 YES_WORDS = ("có", "co", "x", "true", "1", "đúng", "yes")
 NO_WORDS = ("không", "khong", "false", "0", "sai", "no")
+_YES_NO = {**dict.fromkeys(YES_WORDS, True), **dict.fromkeys(NO_WORDS, False)}
 
 
 _CELL_ERROR: list[type] = []
@@ -566,6 +567,14 @@ def read_table(grid: Sequence[Sequence[Any]] | None, table: Table, problems: Pro
                     if v.isascii() or not is_nfd(v):
                         values[k] = x
                         continue
+                elif fast == "yesno":
+                    x = _YES_NO.get(norm(v)) if t is str else (v if t is bool else None)
+                    if x is not None:
+                        values[k] = x
+                        continue
+                elif fast == "date" and (t is dt.datetime or t is dt.date):
+                    values[k] = v.date() if t is dt.datetime else v
+                    continue
                 elif type(fast) is dict:  # a choice: its label or value as typed
                     if t is str and (v.isascii() or not is_nfd(v)):
                         x = fast.get(norm(v), _MISSING)
@@ -596,6 +605,8 @@ def _fast_kind(col: Column) -> Any:
         return "text"
     if kind == "choice":
         return _choice_map(col.choices, tuple(getattr(col, "aliases", ())))
+    if kind in ("yesno", "date"):
+        return kind
     if kind in ("number", "int", "percent"):
         lo = col.minimum if col.minimum is not None else (0 if kind == "percent" else None)
         hi = col.maximum if col.maximum is not None else (100 if kind == "percent" else None)
