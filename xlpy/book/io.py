@@ -235,8 +235,10 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 
 
 def error_cells(xml: bytes) -> list[tuple[int, int, str]]:
-    """(row, column, error) of every error cell of a worksheet part (0-based)."""
-    if b't="e"' not in xml:
+    """(row, column, error) of every error cell of a worksheet part (0-based).  An error cell
+    holds its error value (“#DIV/0!”, “#N/A”…), so a part without “#” has none: that one fast
+    look spares the search for ``t="e"`` in almost every sheet."""
+    if b"#" not in xml or b't="e"' not in xml:
         return []
     out = []
     for m in _ERROR_CELL.finditer(xml):
