@@ -30,3 +30,50 @@ def test_backup_holds_the_previous_file(sample_copy):
     original = path.read_bytes()
     assert actions.run("compute", path).ok
     assert backup_path(path).read_bytes() == original
+
+
+FIELDS = ("filename", "compress_type", "flag_bits", "CRC", "compress_size", "file_size", "header_offset", "date_time",
+          "external_attr")
+
+
+def _rezip(data: bytes, **kw) -> bytes:
+    """``data``'s parts written again by zipfile (with a ``comment`` or ``zip64`` records if asked)."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as z:
+        for info in src.infolist():
+            with z.open(zipfile.ZipInfo(info.filename, info.date_time), "w", force_zip64=kw.get("zip64", False)) as fh:
+                fh.write(src.read(info))
+        if "comment" in kw:
+            z.comment = kw["comment"]
+    return buf.getvalue()
+
+
+def test_zip_directory_read_from_the_bytes_matches_zipfile(tmp_path, sample_copy):
+    """Package reads a plain archive's directory itself (book.package.read_directory) and leaves
+    every other archive to zipfile; either way it sees the same parts."""
+    import io
+    import zipfile
+
+    from xlpy.book.io import write_new_workbook
+    from xlpy.book.package import read_directory
+    from xlpy.book.sheet import OutputSheet
+
+    sample = sample_copy("so-nganh-100").read_bytes()  # openpyxl
+    ours = write_new_workbook(tmp_path / "ours.xlsx", [OutputSheet("Kết quả", ["Mã", "Tên"], [["A", "Đơn vị Á"]])]).read_bytes()
+    plain = {"openpyxl": sample, "xlpy": ours, "zipfile": _rezip(sample),
+             "zip64 local headers": _rezip(sample, zip64=True)}  # its directory is plain
+    unusual = {"comment": _rezip(sample, comment=b"ghi chu"), "prefix": b"MZ" + bytes(62) + sample}  # data before the archive
+    for name, data in {**plain, **unusual}.items():
+        want = [tuple(getattr(i, f) for f in FIELDS) for i in zipfile.ZipFile(io.BytesIO(data)).infolist()]
+        got = read_directory(data)
+        if name in plain:
+            assert got is not None and [tuple(getattr(e, f) for f in FIELDS) for e in got] == want, name
+        else:
+            assert got is None, name
+        pkg = Package(tmp_path / f"{name}.xlsx", data)
+        assert [tuple(getattr(e, f) for f in FIELDS) for e in pkg.entries] == want, name
+        assert [s.name for s in pkg.sheets] == [s.name for s in Package(tmp_path / "x.xlsx", plain["zipfile"]).sheets] or name == "xlpy"

@@ -114,6 +114,54 @@ def _ole_error(path: Path) -> BookFileError:
 # reading
 
 
+class Entry(NamedTuple):
+    """One part in the zip directory: the fields of :class:`zipfile.ZipInfo` xlpy uses."""
+
+    filename: str
+    compress_type: int
+    flag_bits: int
+    CRC: int
+    compress_size: int
+    file_size: int
+    header_offset: int
+    date_time: tuple[int, int, int, int, int, int]
+    external_attr: int
+
+
+_END = struct.Struct("<4s4H2LH")  # end of central directory record
+_CENTRAL = struct.Struct("<4s6H3L5H2L")  # central directory file header
+
+
+def read_directory(data: bytes) -> list[Entry] | None:
+    """The zip directory of ``data`` read straight from its bytes (what Excel, LibreOffice and
+    xlpy write: one disk, no zip64, no archive comment, nothing before the archive), or None for
+    anything else, which :mod:`zipfile` then reads.  About ten times faster than ``zipfile``,
+    which builds a full ``ZipInfo`` for each of a workbook's ~90 parts."""
+    end = len(data) - _END.size
+    if end < 0 or data[end:end + 4] != b"PK\x05\x06":
+        return None
+    _sig, disk, cd_disk, n_here, n, cd_size, cd_offset, comment = _END.unpack_from(data, end)
+    if disk or cd_disk or comment or n_here != n or n == 0xFFFF or cd_offset + cd_size != end:
+        return None
+    out: list[Entry] = []
+    pos = cd_offset
+    try:
+        for _ in range(n):
+            (sig, _made, _need, flags, method, t, d, crc, csize, usize, nlen, xlen, clen, _d, _ia, eattr,
+             offset) = _CENTRAL.unpack_from(data, pos)
+            if sig != b"PK\x01\x02" or 0xFFFFFFFF in (csize, usize, offset):
+                return None
+            name = data[pos + 46:pos + 46 + nlen].decode("utf-8" if flags & 0x800 else "cp437")
+            if "\x00" in name or (os.sep != "/" and os.sep in name):  # zipfile's own fix-ups apply
+                return None
+            out.append(Entry(name, method, flags, crc, csize, usize, offset,
+                             ((d >> 9) + 1980, (d >> 5) & 0xF, d & 0x1F, t >> 11, (t >> 5) & 0x3F, (t & 0x1F) * 2), eattr))
+            pos += 46 + nlen + xlen + clen
+    except (struct.error, UnicodeDecodeError):
+        return None
+    return out if pos == end else None
+
+
 class SheetRef(NamedTuple):
     name: str
     sheet_id: int
@@ -138,15 +186,28 @@ class Package:
         self._data = data
         self._mtime_ns = mtime_ns
         self._identity: Identity | None = None
-        try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-            raise BookFileError("corrupt_zip", path, "tệp bị hỏng (cấu trúc nén không đọc được, có thể tệp bị cắt cụt khi gửi hoặc tải)", FIX_BACKUP) from None
-        self.infos: dict[str, zipfile.ZipInfo] = {}
+        self._zip: zipfile.ZipFile | None = None
+        entries = read_directory(data)
+        if entries is None:  # anything but a plain archive: as zipfile reads it (or says it is broken)
+            entries = self.zip.infolist()
+        self.entries: list[Entry | zipfile.ZipInfo] = entries
+        self.infos: dict[str, Entry | zipfile.ZipInfo] = {}
         self._check_limits()
         self._check_kind()
         self.workbook_part = self._workbook_part()
         self.sheets = self._sheets()
+
+    @property
+    def zip(self) -> zipfile.ZipFile:
+        """The package as :mod:`zipfile` reads it: for archives :func:`read_directory` leaves to it,
+        and for parts that cannot be inflated straight from the bytes."""
+        if self._zip is None:
+            try:
+                self._zip = zipfile.ZipFile(io.BytesIO(self._data))
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+                raise BookFileError("corrupt_zip", self.path, "tệp bị hỏng (cấu trúc nén không đọc được, có thể tệp bị cắt cụt khi gửi hoặc tải)",
+                                    FIX_BACKUP) from None
+        return self._zip
 
     @property
     def identity(self) -> Identity:
@@ -163,7 +224,7 @@ class Package:
 
     # ---- checks ------------------------------------------------------------------
     def _check_limits(self) -> None:
-        infos = self.zip.infolist()
+        infos = self.entries
         if len(infos) > MAX_PARTS:
             raise BookFileError("too_many_parts", self.path, f"tệp có {len(infos):,} phần, quá nhiều cho một sổ tính".replace(",", "."), FIX_BACKUP)
         total = 0
@@ -324,7 +385,8 @@ class Package:
         return None
 
     def close(self) -> None:
-        self.zip.close()
+        if self._zip is not None:
+            self._zip.close()
 
     # ---- writing -----------------------------------------------------------------
     def write(self, out: BinaryIO, changes: Mapping[str, bytes | None], *, level: int = 6) -> None:
@@ -333,7 +395,7 @@ class Package:
         compressed bytes, in the original order."""
         w = _ZipWriter(out)
         done = set()
-        for info in self.zip.infolist():
+        for info in self.entries:
             name = info.filename
             if name in changes:
                 done.add(name)
