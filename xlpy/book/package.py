@@ -124,8 +124,14 @@ class Entry(NamedTuple):
     compress_size: int
     file_size: int
     header_offset: int
-    date_time: tuple[int, int, int, int, int, int]
+    dos_time: int
+    dos_date: int
     external_attr: int
+
+    @property
+    def date_time(self) -> tuple[int, int, int, int, int, int]:
+        d, t = self.dos_date, self.dos_time
+        return (d >> 9) + 1980, (d >> 5) & 0xF, d & 0x1F, t >> 11, (t >> 5) & 0x3F, (t & 0x1F) * 2
 
 
 _END = struct.Struct("<4s4H2LH")  # end of central directory record
@@ -135,7 +141,7 @@ _CENTRAL = struct.Struct("<4s6H3L5H2L")  # central directory file header
 def read_directory(data: bytes) -> list[Entry] | None:
     """The zip directory of ``data`` read straight from its bytes (what Excel, LibreOffice and
     xlpy write: one disk, no zip64, no archive comment, nothing before the archive), or None for
-    anything else, which :mod:`zipfile` then reads.  About ten times faster than ``zipfile``,
+    anything else, which :mod:`zipfile` then reads.  About twice as fast as ``zipfile``,
     which builds a full ``ZipInfo`` for each of a workbook's ~90 parts."""
     end = len(data) - _END.size
     if end < 0 or data[end:end + 4] != b"PK\x05\x06":
@@ -151,11 +157,11 @@ def read_directory(data: bytes) -> list[Entry] | None:
              offset) = _CENTRAL.unpack_from(data, pos)
             if sig != b"PK\x01\x02" or 0xFFFFFFFF in (csize, usize, offset):
                 return None
-            name = data[pos + 46:pos + 46 + nlen].decode("utf-8" if flags & 0x800 else "cp437")
+            raw = data[pos + 46:pos + 46 + nlen]
+            name = raw.decode("ascii" if raw.isascii() else "utf-8" if flags & 0x800 else "cp437")  # ASCII reads the same in both
             if "\x00" in name or (os.sep != "/" and os.sep in name):  # zipfile's own fix-ups apply
                 return None
-            out.append(Entry(name, method, flags, crc, csize, usize, offset,
-                             ((d >> 9) + 1980, (d >> 5) & 0xF, d & 0x1F, t >> 11, (t >> 5) & 0x3F, (t & 0x1F) * 2), eattr))
+            out.append(Entry(name, method, flags, crc, csize, usize, offset, t, d, eattr))
             pos += 46 + nlen + xlen + clen
     except (struct.error, UnicodeDecodeError):
         return None
