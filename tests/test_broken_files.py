@@ -350,6 +350,16 @@ def test_entity_bomb_behind_a_long_comment_is_refused(tmp_path, state):
     assert_refused(path, "xml_doctype", ("DOCTYPE", "“xl/styles.xml”", *FIX_MALICIOUS), state, seconds=5, megabytes=500)
 
 
+@pytest.mark.parametrize("before", ["<!--" + " " * 4096 + "-->", "\n" * 4096], ids=["comment", "blank lines"])
+def test_entity_bomb_pushed_past_a_sheets_head_is_refused(tmp_path, state, before):
+    """A worksheet's prolog is looked at before calamine parses it, however far a comment or
+    white space pushes the DOCTYPE past the part's head."""
+    parts = sample_parts()
+    parts[SELF_SHEET_PART] = with_doctype(parts[SELF_SHEET_PART], before=before, use=BOMB_USE)
+    path = write_zip(tmp_path / "don-vi" / "khoi.xlsx", parts)
+    assert_refused(path, "xml_doctype", ("DOCTYPE", f"“{SELF_SHEET_PART}”", *FIX_MALICIOUS), state, seconds=5, megabytes=500)
+
+
 # ---- 9: zip bombs ---------------------------------------------------------------------------
 
 ZERO_CELLS = b'<c r="A1" s="0"><v>0</v></c>' * 4096  # zeros-like sheet XML, ~110 KB a chunk

@@ -58,7 +58,7 @@ class FileBook:
         self._cal: Any = None
         self._names: tuple[str, ...] = ()  # calamine's sheet names, asked once (each ask builds a new list)
         self._grids: dict[str, Grid] = {}
-        self._sheets: dict[str, tuple[Any, list]] = {}  # calamine's parsed sheets and their error cells: grid() and merged() share one parse
+        self._sheets: dict[str, Any] = {}  # calamine's parsed sheets: grid() and merged() share one parse
 
     # ---- reading ----------------------------------------------------------
     @property
@@ -88,14 +88,17 @@ class FileBook:
         self.package
         if sheet not in self._names:
             return None
-        cal, errors = self._sheet(sheet)
         try:
-            rows = cal.to_python(skip_empty_area=False)
+            rows = self._sheet(sheet).to_python(skip_empty_area=False)
+        except BookFileError:
+            raise
         except Exception as e:  # noqa: BLE001
             raise BookFileError("corrupt_sheet", self.path, f"trang “{sheet}” bị hỏng, không đọc được ({_short(e)})",
                                 "Mở bản sao lưu hoặc chép dữ liệu sang sổ tính mới (xlpy new).") from None
-        if errors:
-            for r, c, code in errors:
+        # calamine reads an error cell (#DIV/0!…) as "": only a sheet with such cells can hold one
+        if any("" in r for r in rows):
+            xml = self.package.sheet_xml(sheet)
+            for r, c, code in error_cells(xml) if xml is not None else ():
                 while len(rows) <= r:
                     rows.append([])
                 row = rows[r]
@@ -107,27 +110,24 @@ class FileBook:
         self._grids[sheet] = rows
         return rows
 
-    def _sheet(self, sheet: str) -> tuple[Any, list[tuple[int, int, str]]]:
-        """calamine's parse of a sheet and its error cells (``#DIV/0!``…, which calamine reads as
-        blanks), both from one look at the sheet's XML, which is refused before calamine parses it
-        if it declares entities (:meth:`Package.sheet_xml`)."""
-        hit = self._sheets.get(sheet)
-        if hit is None:
-            xml = self.package.sheet_xml(sheet)
-            errors = error_cells(xml) if xml is not None else []
+    def _sheet(self, sheet: str) -> Any:
+        """calamine's parse of a sheet (grid() and merged() share it), once its XML has been looked
+        at for entity declarations (:meth:`Package.check_sheet`)."""
+        cal = self._sheets.get(sheet)
+        if cal is None:
+            self.package.check_sheet(sheet)
             try:
-                cal = self._cal.get_sheet_by_name(sheet)
+                cal = self._sheets[sheet] = self._cal.get_sheet_by_name(sheet)
             except Exception as e:  # noqa: BLE001 - calamine's errors are plain exceptions
                 raise BookFileError("corrupt_sheet", self.path, f"trang “{sheet}” bị hỏng, không đọc được ({_short(e)})",
                                     "Mở bản sao lưu hoặc chép dữ liệu sang sổ tính mới (xlpy new).") from None
-            hit = self._sheets[sheet] = (cal, errors)
-        return hit
+        return cal
 
     def merged(self, sheet: str) -> list[Merged]:
         self.package
         if sheet not in self._names:
             return []
-        ranges = self._sheet(sheet)[0].merged_cell_ranges or []
+        ranges = self._sheet(sheet).merged_cell_ranges or []
         return [(a[0], a[1], b[0], b[1]) for a, b in ranges]
 
     # ---- writing ----------------------------------------------------------

@@ -266,7 +266,7 @@ class Package:
             raise BookFileError("not_ooxml", self.path, "tệp nén không phải sổ tính Excel (thiếu phần [Content_Types].xml)", FIX_SAVE_AS)
         # the shared strings are parsed by the cell reader when it opens the file, so they are
         # looked at here; a worksheet is looked at before the cell reader parses it
-        # (:meth:`sheet_xml`); every part xlpy parses itself is checked whole when it is read (:meth:`text`)
+        # (:meth:`check_sheet`); every part xlpy parses itself is checked whole when it is read (:meth:`text`)
         info = names.get("xl/sharedStrings.xml")
         if info is not None and info.file_size:
             self._refuse_doctype(info.filename, self._read_raw(info.filename, 1024))
@@ -276,11 +276,14 @@ class Package:
         it is how entity bombs work."""
         marks = (b"!", b"<!DOCTYPE", b"<!ENTITY") if isinstance(data, bytes) else ("!", "<!DOCTYPE", "<!ENTITY")
         if marks[0] in data and (marks[1] in data or marks[2] in data):  # one fast look for "!", rare in Excel's parts
-            raise BookFileError(
-                "xml_doctype", self.path,
-                f"phần “{name}” khai báo DOCTYPE/ENTITY (Excel không bao giờ ghi như vậy; đây là dấu hiệu tệp độc hại)",
-                "Không mở tệp này; xin đơn vị gửi lại tệp .xlsx lưu từ Excel.",
-            )
+            raise self._doctype_error(name)
+
+    def _doctype_error(self, name: str) -> BookFileError:
+        return BookFileError(
+            "xml_doctype", self.path,
+            f"phần “{name}” khai báo DOCTYPE/ENTITY (Excel không bao giờ ghi như vậy; đây là dấu hiệu tệp độc hại)",
+            "Không mở tệp này; xin đơn vị gửi lại tệp .xlsx lưu từ Excel.",
+        )
 
     def _workbook_part(self) -> str:
         rels = self.text("_rels/.rels") if "_rels/.rels" in self.infos else ""
@@ -358,6 +361,19 @@ class Package:
         self._refuse_doctype(name, text)
         return text
 
+    def check_sheet(self, name: str) -> None:
+        """Refuse sheet ``name``'s part if its prolog (what comes before the root element: where a
+        document type must be declared) declares one, looked at before the cell reader parses it.
+        The head of the part is enough unless the prolog is longer (never so in Excel's files)."""
+        ref = self.sheet(name)
+        if ref is None or not ref.part or ref.part not in self.infos:
+            return
+        declares = _prolog_declares(self._read_raw(ref.part, 1024))
+        if declares is None:  # the prolog goes on past the head: look at the whole part
+            declares = _prolog_declares(self.read(ref.part))
+        if declares:
+            raise self._doctype_error(ref.part)
+
     def sheet_xml(self, name: str) -> bytes | None:
         """The worksheet part of sheet ``name``, refused if it declares a document type or entities
         (None when the workbook names no part for it)."""
@@ -429,6 +445,27 @@ def open_package(path: str | os.PathLike) -> Package:
     except OSError as e:
         raise BookFileError("no_access", p, f"không đọc được tệp ({e.strerror or e})", "Đóng chương trình đang khóa tệp hoặc kiểm tra quyền truy cập, rồi chạy lại.") from None
     return Package(p, data, mtime)
+
+
+def _prolog_declares(head: bytes) -> bool | None:
+    """Whether the XML prolog at the start of ``head`` declares a document type or an entity
+    (``<!DOCTYPE``, ``<!ENTITY``; comments and processing instructions are skipped), or None
+    when ``head`` ends before the root element starts."""
+    i = 0
+    while True:
+        i = head.find(b"<", i)
+        if i < 0:
+            return None
+        if head.startswith(b"<?", i):
+            end = head.find(b"?>", i + 2)
+            i = end + 2
+        elif head.startswith(b"<!--", i):
+            end = head.find(b"-->", i + 4)
+            i = end + 3
+        else:
+            return head.startswith(b"<!", i)  # a declaration, or the root element
+        if end < 0:
+            return None
 
 
 # ---------------------------------------------------------------------------------------
