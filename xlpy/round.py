@@ -350,9 +350,14 @@ def with_ranks(inp, result):
     from dataclasses import replace
 
     cols = dict(inp.collectives)
-    for u in result.units:
-        if u.code in cols:
-            cols[u.code] = cols[u.code]._replace(rank=u.rank, rank_tied=u.rank == 1 and u.unresolved)
+    if result.tie_groups:
+        for u in result.units:
+            if u.code in cols:
+                cols[u.code] = cols[u.code]._replace(rank=u.rank, rank_tied=u.rank == 1 and u.unresolved)
+    else:  # no equal totals: the ranks straight from the result's array
+        for code, rank in zip(result.block.unit_codes, result.rank.tolist()):
+            if code in cols:
+                cols[code] = cols[code]._replace(rank=rank, rank_tied=False)
     return replace(inp, collectives=cols)
 
 
