@@ -368,7 +368,7 @@ class Package:
         ref = self.sheet(name)
         if ref is None or not ref.part or ref.part not in self.infos:
             return
-        declares = _prolog_declares(self._read_raw(ref.part, 1024))
+        declares = _prolog_declares(self._read_raw(ref.part, 256))
         if declares is None:  # the prolog goes on past the head: look at the whole part
             declares = _prolog_declares(self.read(ref.part))
         if declares:
