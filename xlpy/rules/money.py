@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from .quotas import as_fraction, round_fraction
 from .titles import CN, TT, title_name
 
 
+@lru_cache(maxsize=512, typed=True)  # the same few multiples and salary in every block
 def reward_amount(multiple: Any, base_salary: int, round_to: int = 1000) -> int:
     """``multiple × base_salary`` in đồng, rounded UP to a multiple of ``round_to``
     (0 = exact, rounded to whole đồng)."""
