@@ -121,7 +121,16 @@ def _run(book: Any, out: Path | None, sources: list[Path], jobs: int | None, rep
         probs.add("province_no_blocks", "", "", ", ".join(str(s) for s in sources), "các tệp .xlsx của khối",
                   "Không tìm thấy sổ tính (.xlsx) nào của các khối trong: " + ", ".join(str(s) for s in sources) + ".")
         return Result(False, "Chưa tổng hợp: không có sổ tính khối nào. " + probs.errors[-1].message, problems=probs)
-    prov = consolidate(files, settings, expected, jobs=jobs)
+    blank: list[Any] = []
+
+    def meanwhile() -> None:  # a new workbook's input sheets do not need the blocks: built while they are read
+        if book is None:
+            from .sheets import output_names
+            from .workbook import blank_province_package
+
+            blank.append(blank_province_package(out, outputs=output_names(settings)))  # type: ignore[arg-type]
+
+    prov = consolidate(files, settings, expected, jobs=jobs, meanwhile=meanwhile)
     t0 = time.perf_counter()
     sheets = output_sheets(prov)
     prov.seconds["sheets"] = time.perf_counter() - t0
@@ -129,9 +138,9 @@ def _run(book: Any, out: Path | None, sources: list[Path], jobs: int | None, rep
     written: list[Path] = []
     try:
         if book is None:
-            from .workbook import new_province_workbook
+            from .workbook import write_province_workbook
 
-            new_province_workbook(out, outputs=sheets)  # type: ignore[arg-type]
+            write_province_workbook(blank[0], sheets)
             written.append(out)  # type: ignore[arg-type]
         else:
             book.replace_outputs(sheets)

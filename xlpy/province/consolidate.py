@@ -11,21 +11,23 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from ..rules.model import TT
 from .model import UNCHECKED, BlockFile, Expected, Proposal, Province, ProvinceSettings, Unit
 
 
 def consolidate(paths: Sequence[Path], settings: ProvinceSettings, expected: list[Expected] | None = None, *,
-                jobs: int | None = None, progress: Callable[[str], None] | None = None) -> Province:
+                jobs: int | None = None, progress: Callable[[str], None] | None = None,
+                meanwhile: Callable[[], Any] | None = None) -> Province:
+    """The province from the block files ``paths``; ``meanwhile`` runs while they are read."""
     from . import checks
     from .read import read_blocks
 
     say = progress or (lambda _t: None)
     times: dict[str, float] = {}
     t0 = time.perf_counter()
-    files = read_blocks(paths, jobs, lambda i, n: say(f"đã đọc {i}/{n} sổ tính"))  # read, scored and checked
+    files = read_blocks(paths, jobs, lambda i, n: say(f"đã đọc {i}/{n} sổ tính"), meanwhile)  # read, scored and checked
     times["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     blocks = [f for f in files if f.ok]

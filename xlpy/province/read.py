@@ -239,8 +239,10 @@ def chunks(items: Sequence[Any], k: int, per: int) -> list[Sequence[Any]]:
 
 
 def read_blocks(paths: Sequence[Path], jobs: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> list[BlockFile]:
-    """Every file read and its block checked, in the order given; in ``workers()`` processes."""
+                progress: Callable[[int, int], None] | None = None,
+                meanwhile: Callable[[], Any] | None = None) -> list[BlockFile]:
+    """Every file read and its block checked, in the order given; in ``workers()`` processes.
+    ``meanwhile`` runs in this process while they read (work that does not need the blocks)."""
     names = [str(p) for p in paths]
     k = workers(len(names), jobs)
     parts = chunks(names, k, 10)  # small enough that no process waits long for the last one
@@ -250,9 +252,14 @@ def read_blocks(paths: Sequence[Path], jobs: int | None = None,
             out += read_and_check(part)
             if progress:
                 progress(len(out), len(names))
+        if meanwhile:
+            meanwhile()
         return out
     with pool(k) as ex:
-        for part in ex.map(read_and_check, parts):
+        results = ex.map(read_and_check, parts)  # every reading process is started (forked) here
+        if meanwhile:
+            meanwhile()
+        for part in results:
             out += part
             if progress:
                 progress(len(out), len(names))

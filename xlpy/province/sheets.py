@@ -11,7 +11,7 @@ from ..book.sheets import PROBLEM_HEADER
 from ..rules.model import CHO_QUYET_DINH, CN, DAT, KHONG_DAT, TT, VUOT
 from ..rules.titles import KINDS, SUBJECT_LABELS, title_name
 from ..schema import province as P
-from .model import NOT_HERE, UNCHECKED, Province
+from .model import NOT_HERE, UNCHECKED, Province, ProvinceSettings
 
 FMT = "0.00"
 
@@ -241,11 +241,15 @@ def form_sheet(prov: Province) -> OutputSheet:
     return out
 
 
+def output_names(settings: ProvinceSettings) -> list[str]:
+    """The sheets :func:`output_sheets` writes with these settings, in order."""
+    return [P.BLOCKS, P.RESULTS, P.PROPOSALS, P.CHECKS, P.ERRORS] + ([P.FORM] if settings.stat_form != "none" else [])
+
+
 def output_sheets(prov: Province) -> list[OutputSheet]:
-    sheets = [blocks_sheet(prov), results_sheet(prov), proposals_sheet(prov), checks_sheet(prov), errors_sheet(prov)]
-    if prov.settings.stat_form != "none":
-        sheets.append(form_sheet(prov))
-    return sheets
+    make = {P.BLOCKS: blocks_sheet, P.RESULTS: results_sheet, P.PROPOSALS: proposals_sheet, P.CHECKS: checks_sheet,
+            P.ERRORS: errors_sheet, P.FORM: form_sheet}
+    return [make[name](prov) for name in output_names(prov.settings)]
 
 
-__all__ = ["output_sheets", "form_counts"]
+__all__ = ["output_names", "output_sheets", "form_counts"]

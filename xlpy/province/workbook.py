@@ -104,13 +104,53 @@ def new_province_workbook(path: str | Path, settings: Mapping[str, Any] | None =
     """A new province workbook: guide, “Cài đặt tỉnh” (every declared key, ``settings`` by label),
     “Danh sách khối” (``expected`` rows by column key), and the output sheets (``outputs``,
     written by the surgical writer; placeholders for those not given), in one atomic write."""
+    from ..fsio import atomic_write
+
+    path = Path(path)
+    if not outputs:
+        wb = _blank_workbook(settings, expected, ())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, lambda tmp: wb.save(tmp))
+        return path
+    return write_province_workbook(blank_province_package(path, settings, expected, [o.name for o in outputs]), outputs)
+
+
+def blank_province_package(path: str | Path, settings: Mapping[str, Any] | None = None,
+                           expected: list[Mapping[str, Any]] | None = None, outputs: Sequence[str] = ()) -> Any:
+    """The package of a new province workbook before its output sheets (named ``outputs``; a
+    placeholder for each other one) are put in: built while the blocks are being read."""
     import io
 
+    from ..book.package import Package
+
+    buf = io.BytesIO()
+    _blank_workbook(settings, expected, outputs).save(buf)
+    return Package(Path(path), buf.getvalue())
+
+
+def write_province_workbook(pkg: Any, outputs: Sequence[Any]) -> Path:
+    """``pkg`` (:func:`blank_province_package`) with ``outputs`` put in by the surgical writer,
+    written atomically to its path."""
+    from ..book.surgery import plan
+    from ..fsio import atomic_write
+
+    changes = plan(pkg, list(outputs))
+    level = 1 if sum(len(v or b"") for v in changes.values()) > 8_000_000 else 6
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:
+            pkg.write(fh, changes, level=level)
+
+    pkg.path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(pkg.path, write)
+    return pkg.path
+
+
+def _blank_workbook(settings: Mapping[str, Any] | None, expected: list[Mapping[str, Any]] | None, given: Sequence[str]) -> Any:
     import openpyxl
     from openpyxl.styles import Font
 
     from ..book import template as T
-    from ..fsio import atomic_write
 
     wb = openpyxl.Workbook()
     guide = wb.active
@@ -121,27 +161,7 @@ def new_province_workbook(path: str | Path, settings: Mapping[str, Any] | None =
     guide.sheet_properties.tabColor = "1F4E79"
     T.settings_sheet(wb, settings or {}, P.SETTINGS_SPECS, name=P.SETTINGS)
     T.input_table_sheet(wb, P.EXPECTED_TABLE, expected or [], blank_rows=0 if expected else 20)
-    given = {o.name for o in outputs}
     for name in P.OUTPUTS:
         if name not in given:
             T.output_placeholder(wb, name, "Tổng hợp cấp tỉnh")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not outputs:
-        atomic_write(path, lambda tmp: wb.save(tmp))
-        return path
-    from ..book.package import Package
-    from ..book.surgery import plan
-
-    buf = io.BytesIO()
-    wb.save(buf)
-    pkg = Package(path, buf.getvalue())
-    changes = plan(pkg, list(outputs))
-    level = 1 if sum(len(v or b"") for v in changes.values()) > 8_000_000 else 6
-
-    def write(tmp: Path) -> None:
-        with open(tmp, "wb") as fh:
-            pkg.write(fh, changes, level=level)
-
-    atomic_write(path, write)
-    return path
+    return wb
