@@ -416,18 +416,19 @@ class Package:
         a new name is added at the end), every other part copied as its original
         compressed bytes, in the original order."""
         w = _ZipWriter(out)
+        packed = _deflate_all(changes, level)
         done = set()
         for info in self.entries:
             name = info.filename
             if name in changes:
                 done.add(name)
-                if changes[name] is not None:
-                    w.add(name, changes[name], level)  # type: ignore[arg-type]
+                if name in packed:
+                    w.add(name, packed[name])
                 continue
             w.copy(info, self._data)
-        for name, data in changes.items():
-            if name not in done and data is not None:
-                w.add(name, data, level)
+        for name in changes:
+            if name not in done and name in packed:
+                w.add(name, packed[name])
         w.close()
 
 
@@ -592,14 +593,40 @@ class _ZipWriter:
         self._entry(info.filename, info.compress_type, info.CRC, info.compress_size, info.file_size, dostime, dosdate,
                     info.flag_bits, payload, info.external_attr)
 
-    def add(self, name: str, data: bytes, level: int = 6) -> None:
-        if len(data) > 1_000_000:
-            level = min(level, 1)  # a large sheet xlpy writes: fast deflate (the file grows a little)
-        comp = zlib.compressobj(level, zlib.DEFLATED, -15)
-        payload = comp.compress(data) + comp.flush()
-        self._entry(name, zipfile.ZIP_DEFLATED, zlib.crc32(data), len(payload), len(data), self.dostime, self.dosdate, 0, payload)
+    def add(self, name: str, packed: Deflated) -> None:
+        self._entry(name, zipfile.ZIP_DEFLATED, packed.crc, len(packed.payload), packed.size, self.dostime, self.dosdate, 0,
+                    packed.payload)
 
     def close(self) -> None:
         cd = b"".join(self.central)
         self.out.write(cd)
         self.out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(self.central), len(self.central), len(cd), self.offset, 0))
+
+
+class Deflated(NamedTuple):
+    """A part as a zip entry stores it."""
+
+    crc: int
+    payload: bytes
+    size: int
+
+
+def deflate(data: bytes, level: int = 6) -> Deflated:
+    """A part's bytes as a zip entry stores them (raw deflate) with their CRC."""
+    if len(data) > 1_000_000:
+        level = min(level, 1)  # a large sheet xlpy writes: fast deflate (the file grows a little)
+    comp = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return Deflated(zlib.crc32(data), comp.compress(data) + comp.flush(), len(data))
+
+
+def _deflate_all(changes: Mapping[str, bytes | None], level: int) -> dict[str, Deflated]:
+    """Every new part deflated; several megabytes of them (a province's sheets) across the cores,
+    since zlib lets other threads run while it compresses."""
+    parts = sorted(((n, d) for n, d in changes.items() if d is not None), key=lambda nd: -len(nd[1]))
+    cores = os.cpu_count() or 1
+    if cores < 2 or len(parts) < 2 or sum(len(d) for _n, d in parts) < 4_000_000:
+        return {n: deflate(d, level) for n, d in parts}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(min(cores, len(parts))) as ex:
+        return dict(zip([n for n, _d in parts], ex.map(lambda nd: deflate(nd[1], level), parts)))

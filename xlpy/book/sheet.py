@@ -100,7 +100,7 @@ class OutputSheet(Record):
 
     @property
     def ncols(self) -> int:
-        return max(len(self.header), max((len(r) for r in self.rows), default=0), 1)
+        return max(len(self.header), max(map(len, self.rows), default=0), 1)
 
     @property
     def last_data_row(self) -> int:
