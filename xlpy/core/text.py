@@ -7,12 +7,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable
 
 
 def norm(s: Any) -> str:
     """The form names are compared in: NFC, case-folded, white space collapsed."""
     return _norm(str(s) if s is not None else "")
+
+
+def norm_many(values: Iterable[Any]) -> list[str]:
+    """:func:`norm` of many values each seen once (a province's unit names): without the cache,
+    which they would only churn."""
+    plain = _norm.__wrapped__
+    return [plain(str(s) if s is not None else "") for s in values]
 
 
 def fold(s: Any) -> str:

@@ -29,6 +29,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any, Callable, Iterable
 
+from ..core.text import norm_many
 from ..rules.allocation import allot
 from ..rules.model import CHO_QUYET_DINH, CN, DAT, KHONG_DAT, TT, VUOT
 from ..rules.model import Proposal as RuleProposal
@@ -474,10 +475,11 @@ def duplicates(prov: Province) -> list[tuple[str, list[tuple[int, str]]]]:
     """Groups of (block, unit code) sharing a code or a normalised name across blocks."""
     by_code: dict[str, list[Unit]] = defaultdict(list)
     by_name: dict[str, list[Unit]] = defaultdict(list)
-    for u in prov.units:
-        by_code[norm(u.code)].append(u)
+    units = prov.units
+    for u, code, name in zip(units, norm_many(u.code for u in units), norm_many(u.name for u in units)):
+        by_code[code].append(u)
         if u.name:
-            by_name[norm(u.name)].append(u)
+            by_name[name].append(u)
     out: list[tuple[str, list[tuple[int, str]]]] = []
     seen: set[frozenset] = set()
     for kind, groups in (("mã", by_code), ("tên", by_name)):

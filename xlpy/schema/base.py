@@ -619,6 +619,7 @@ def _fast_kind(col: Column) -> Any:
 
 
 SECRET_WORDS = ("mật khẩu", "mat khau", "password", "passwd")
+_SECRET = re.compile("|".join(map(re.escape, SECRET_WORDS)))  # one search per key, not one per word
 
 
 class SettingValues(Record):
@@ -667,7 +668,7 @@ def read_settings(grid: Sequence[Sequence[Any]] | None, specs: Sequence[Setting]
         key = rd.text(r[0], addr_k) or ""
         raw = r[1] if len(r) > 1 else None
         nkey = norm(key)
-        if any(w in nkey for w in SECRET_WORDS) and not is_blank(raw):
+        if _SECRET.search(nkey) and not is_blank(raw):
             problems.add("password_in_book", sheet, addr_v, "(đã ẩn)", "ô trống",
                          f"Không ghi mật khẩu vào sổ tính (“{key}”). Xóa ô {addr_v} và lưu mật khẩu bằng "
                          "'keyring set xlpy-smtp <tài khoản>' hoặc biến môi trường XLPY_SMTP_PASSWORD.")
