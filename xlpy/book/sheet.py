@@ -315,38 +315,38 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
     )
     ap(f'<row r="{hr}"{ht(hr)}>{head_cells}</row>')
     r = hr
-    # the hot loop of every compute: strings per column prepared once, a fast path by exact type
-    c_open = [f'<c r="{L}' for L in letters]
-    c_empty = [f'" s="{x}"/>' for x in x_body]
-    c_num = [f'" s="{x}"><v>' for x in x_body]
-    c_str = [f'" s="{x}" t="inlineStr"><is><t xml:space="preserve">' for x in x_body]
+    # the hot loop of every compute: strings per column prepared once, a fast path by exact type,
+    # each cell's pieces appended as they are (one join at the end, no concatenation per cell)
+    columns = [(f'<c r="{L}', f'" s="{x}"/>', f'" s="{x}"><v>', f'" s="{x}" t="inlineStr"><is><t xml:space="preserve">', j)
+               for j, (L, x) in enumerate(zip(letters, x_body))]
     inf = float("inf")
     esc: dict[str, str] = {}  # each text escaped once: block names, places, titles and verdicts repeat down a sheet
+    put = rows.extend
     for data in out.rows:
         r += 1
         rs = str(r)
         ap(f'<row r="{rs}"{ht(r)}>' if heights else f'<row r="{rs}">')
-        n = len(data)
-        for j in range(ncols):
-            v = data[j] if j < n else None
+        if len(data) < ncols:
+            data = [*data, *[None] * (ncols - len(data))]
+        for (c_open, c_empty, c_num, c_str, j), v in zip(columns, data):
             t = type(v)
-            if t is float:
-                if v != v or v == inf or v == -inf:
-                    ap(c_open[j] + rs + c_empty[j])
-                else:
-                    ap(c_open[j] + rs + c_num[j] + repr(v) + "</v></c>")
-            elif t is str:
+            if t is str:
                 if v:
                     x = esc.get(v)
                     if x is None:
                         x = esc[v] = text_xml(v if len(v) <= CELL_LIMIT else clip(v))
-                    ap(c_open[j] + rs + c_str[j] + x + "</t></is></c>")
+                    put((c_open, rs, c_str, x, "</t></is></c>"))
                 else:
-                    ap(c_open[j] + rs + c_empty[j])
+                    put((c_open, rs, c_empty))
+            elif t is float:
+                if v != v or v == inf or v == -inf:
+                    put((c_open, rs, c_empty))
+                else:
+                    put((c_open, rs, c_num, repr(v), "</v></c>"))
             elif v is None:
-                ap(c_open[j] + rs + c_empty[j])
+                put((c_open, rs, c_empty))
             elif t is int:
-                ap(c_open[j] + rs + c_num[j] + str(v) + "</v></c>")
+                put((c_open, rs, c_num, str(v), "</v></c>"))
             else:
                 ap(_cell_slow(f"{letters[j]}{rs}", _plain(v), x_body[j], x_date, j in out.formats, date1904))
         ap("</row>")
