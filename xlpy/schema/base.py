@@ -256,23 +256,29 @@ def _choice_map(choices: Mapping[str, Any], aliases: tuple) -> dict[str, Any]:
     return _per_declaration(choices, build, aliases)
 
 
-_DECLARED: dict[tuple[int, tuple], tuple[Any, Any]] = {}
+_DECLARED: dict[tuple, tuple[Any, Any]] = {}
 _MISSING = object()
+
+
+def _recall(declared: Any, key: tuple) -> Any:
+    """What was kept for ``declared`` (a declaration object) under ``key``, or ``_MISSING``."""
+    hit = _DECLARED.get((id(declared), key))
+    return hit[1] if hit is not None and hit[0] is declared else _MISSING
+
+
+def _keep(declared: Any, key: tuple, value: Any) -> Any:
+    if len(_DECLARED) > 4096:
+        _DECLARED.clear()
+    _DECLARED[(id(declared), key)] = (declared, value)  # the reference keeps the id from being reused
+    return value
 
 
 def _per_declaration(declared: Any, build: Callable[[], Any], extra: tuple = ()) -> Any:
     """``build()`` for a declaration (a table's columns, the settings, a column's choices with
     ``extra`` aliases), made once per declaration object: the same declarations are read in
     every workbook of a province."""
-    key = (id(declared), extra)
-    hit = _DECLARED.get(key)
-    if hit is not None and hit[0] is declared:
-        return hit[1]
-    value = build()
-    if len(_DECLARED) > 4096:
-        _DECLARED.clear()
-    _DECLARED[key] = (declared, value)  # the reference keeps the id from being reused
-    return value
+    value = _recall(declared, extra)
+    return _keep(declared, extra, build()) if value is _MISSING else value
 
 
 YES_WORDS = ("có", "co", "x", "true", "1", "đúng", "yes")
@@ -381,11 +387,9 @@ class CellReader:
             return None
         if isinstance(v, bool):
             return v
-        k = norm(code_text(v))
-        if k in YES_WORDS:
-            return True
-        if k in NO_WORDS:
-            return False
+        found = _YES_NO.get(norm(code_text(v)))
+        if found is not None:
+            return found
         self.err("not_yes_no", addr, v, "Có / Không", f"Ô {addr}: nhập Có hoặc Không.")
         return None
 
@@ -455,24 +459,16 @@ class TableData(Record):
         self.cols = cols  # key -> column
 
 
-_CLEAN: dict[tuple, tuple[Any, Any]] = {}
-
-
 def clean_once(declared: Any, key: tuple, problems: Problems, work: Callable[[], Any]) -> Any:
     """``work()`` for a header row (``key``) read against a declaration, remembered when it reported
     no problem: every workbook of a province repeats the same headers, so each is parsed once.
     A header that reported anything is parsed again each time, so its problems are reported again."""
-    k = (id(declared), key)
-    hit = _CLEAN.get(k)
-    if hit is not None and hit[0] is declared:
-        return hit[1]
+    value = _recall(declared, key)
+    if value is not _MISSING:
+        return value
     before = problems.reported
     value = work()
-    if problems.reported == before:
-        if len(_CLEAN) > 4096:
-            _CLEAN.clear()
-        _CLEAN[k] = (declared, value)  # the reference keeps the id from being reused
-    return value
+    return _keep(declared, key, value) if problems.reported == before else value
 
 
 def header_map(header: Sequence[Any], columns: Sequence[Column], sheet: str, problems: Problems,
