@@ -122,15 +122,15 @@ class OutputSheet(Record):
             h = row_height(max((text_lines(str(x), widths[j], bold=True) for j, x in enumerate(self.header)), default=1))
             if h:
                 heights[hr] = h
-        wrapped = [(j, max(1, int(widths[j] * 0.95))) for j in sorted(self.wrap) if j < ncols]
+        wrapped = [(j, per_line(widths[j])) for j in sorted(self.wrap) if j < ncols]
         if wrapped:  # data rows whose wrapped cells need more than one line
             for i, data in enumerate(self.rows):
                 r = hr + 1 + i
                 if r in heights:
                     continue
                 n, width = 1, len(data)
-                for j, per_line in wrapped:  # most cells fit one line: only longer text, or text with line breaks, is counted
-                    if j < width and isinstance(v := data[j], str) and (len(v) > per_line or "\n" in v):
+                for j, fits in wrapped:  # most cells fit one line: only longer text, or text with line breaks, is counted
+                    if j < width and isinstance(v := data[j], str) and (len(v) > fits or "\n" in v):
                         n = max(n, text_lines(v, widths[j]))
                 h = row_height(n)
                 if h:
@@ -162,11 +162,17 @@ LINE_PT = 15.0  # the height of one line of 11-point text, in points
 MAX_ROW_PT = 409.0  # Excel's tallest row
 
 
+def per_line(width: float, bold: bool = False) -> int:
+    """How many characters fit on one line of a wrapped cell ``width`` characters wide (lines
+    break at spaces, before the edge)."""
+    return max(1, int(width * (0.8 if bold else 0.95)))
+
+
 def text_lines(text: str, width: float, bold: bool = False) -> int:
     """How many lines ``text`` takes in a wrapped cell ``width`` characters wide (an estimate:
     Excel and LibreOffice size rows only when told, and a row too short hides text)."""
-    per_line = max(1, int(width * (0.8 if bold else 0.95)))  # lines break at spaces, before the edge
-    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+    n = per_line(width, bold)
+    return sum(max(1, -(-len(part) // n)) for part in text.split("\n"))
 
 
 def row_height(lines: int) -> float | None:
