@@ -123,14 +123,13 @@ def _run(book: Any, out: Path | None, sources: list[Path], jobs: int | None, rep
         return Result(False, "Chưa tổng hợp: không có sổ tính khối nào. " + probs.errors[-1].message, problems=probs)
     blank: list[Any] = []
 
-    def meanwhile() -> None:  # a new workbook's input sheets do not need the blocks: built while they are read
-        if book is None:
-            from .sheets import output_names
-            from .workbook import blank_province_package
+    def build_blank() -> None:  # a new workbook's input sheets do not need the blocks: built while they are read
+        from .sheets import output_names
+        from .workbook import blank_province_package
 
-            blank.append(blank_province_package(out, outputs=output_names(settings)))  # type: ignore[arg-type]
+        blank.append(blank_province_package(out, outputs=output_names(settings)))  # type: ignore[arg-type]
 
-    prov = consolidate(files, settings, expected, jobs=jobs, meanwhile=meanwhile)
+    prov = consolidate(files, settings, expected, jobs=jobs, meanwhile=build_blank if book is None else None)
     t0 = time.perf_counter()
     sheets = output_sheets(prov)
     prov.seconds["sheets"] = time.perf_counter() - t0

@@ -134,7 +134,7 @@ def read_and_check(paths: Sequence[str]) -> list[BlockFile]:
     from ..round import with_ranks
 
     read = [read_block(p) for p in paths]
-    todo = [(b, block, rules) for b, block, rules in read if block is not None and not b.province_book and not b.errors]
+    todo = [(b, block, rules) for b, block, rules in read if block is not None and not b.errors]  # a province book has no block
     results = score_many([block for _b, block, _r in todo]) if todo else []
     for (b, block, (inp, rs)), result in zip(todo, results):
         if inp is not None:
