@@ -77,3 +77,23 @@ def test_zip_directory_read_from_the_bytes_matches_zipfile(tmp_path, sample_copy
         pkg = Package(tmp_path / f"{name}.xlsx", data)
         assert [tuple(getattr(e, f) for f in FIELDS) for e in pkg.entries] == want, name
         assert [s.name for s in pkg.sheets] == [s.name for s in Package(tmp_path / "x.xlsx", plain["zipfile"]).sheets] or name == "xlpy"
+
+
+def test_a_part_is_compared_by_size_and_crc_before_it_is_inflated(sample_copy, monkeypatch):
+    """Package.holds: the surgical writer keeps a part that did not change as it was; a changed
+    part (a province's re-written 30,000-row sheet) is told apart by its size or CRC, never inflated."""
+    path = sample_copy("so-nganh-100")
+    pkg = Package(path, path.read_bytes())
+    part = pkg.sheets[1].part
+    data = pkg.read(part)
+    inflated: list[str] = []
+    real = Package._read_raw
+    monkeypatch.setattr(Package, "_read_raw", lambda self, name, limit=None: inflated.append(name) or real(self, name, limit))
+    same_size = bytearray(data)
+    same_size[-3] ^= 1  # one byte changed, the length kept: the CRC differs
+    assert not pkg.holds(part, data + b" ")
+    assert not pkg.holds(part, bytes(same_size))
+    assert not pkg.holds("xl/worksheets/khong-co.xml", data)
+    assert inflated == []
+    assert pkg.holds(part, data)  # equal size and CRC: the bytes themselves are compared
+    assert inflated == [part]

@@ -135,7 +135,8 @@ class Entry(NamedTuple):
 
 
 _END = struct.Struct("<4s4H2LH")  # end of central directory record
-_CENTRAL = struct.Struct("<4s6H3L5H2L")  # central directory file header
+_CENTRAL = struct.Struct("<4s4x4H3L3H4x2L")  # central directory file header (version and disk fields skipped)
+_ALT_SEP = os.sep if os.sep != "/" else None
 
 
 def read_directory(data: bytes) -> list[Entry] | None:
@@ -150,19 +151,22 @@ def read_directory(data: bytes) -> list[Entry] | None:
     if disk or cd_disk or comment or n_here != n or n == 0xFFFF or cd_offset + cd_size != end:
         return None
     out: list[Entry] = []
+    add = out.append
+    unpack = _CENTRAL.unpack_from
+    new = tuple.__new__  # Entry's fields in order, without NamedTuple's keyword handling
     pos = cd_offset
     try:
         for _ in range(n):
-            (sig, _made, _need, flags, method, t, d, crc, csize, usize, nlen, xlen, clen, _d, _ia, eattr,
-             offset) = _CENTRAL.unpack_from(data, pos)
-            if sig != b"PK\x01\x02" or 0xFFFFFFFF in (csize, usize, offset):
+            sig, flags, method, t, d, crc, csize, usize, nlen, xlen, clen, eattr, offset = unpack(data, pos)
+            if sig != b"PK\x01\x02" or csize == 0xFFFFFFFF or usize == 0xFFFFFFFF or offset == 0xFFFFFFFF:
                 return None
-            raw = data[pos + 46:pos + 46 + nlen]
-            name = raw.decode("ascii" if raw.isascii() else "utf-8" if flags & 0x800 else "cp437")  # ASCII reads the same in both
-            if "\x00" in name or (os.sep != "/" and os.sep in name):  # zipfile's own fix-ups apply
+            start = pos + 46
+            raw = data[start:start + nlen]
+            name = raw.decode("ascii") if raw.isascii() else raw.decode("utf-8" if flags & 0x800 else "cp437")
+            if "\x00" in name or (_ALT_SEP and _ALT_SEP in name):  # zipfile's own fix-ups apply
                 return None
-            out.append(Entry(name, method, flags, crc, csize, usize, offset, t, d, eattr))
-            pos += 46 + nlen + xlen + clen
+            add(new(Entry, (name, method, flags, crc, csize, usize, offset, t, d, eattr)))
+            pos = start + nlen + xlen + clen
     except (struct.error, UnicodeDecodeError):
         return None
     return out if pos == end else None
@@ -234,10 +238,12 @@ class Package:
         if len(infos) > MAX_PARTS:
             raise BookFileError("too_many_parts", self.path, f"tệp có {len(infos):,} phần, quá nhiều cho một sổ tính".replace(",", "."), FIX_BACKUP)
         total = 0
+        methods = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        named = self.infos
         for i in infos:
             if i.flag_bits & 0x1:
                 raise BookFileError("encrypted", self.path, "một phần của tệp được mã hóa", FIX_BACKUP)
-            if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            if i.compress_type not in methods:
                 raise BookFileError("bad_compression", self.path, f"phần “{i.filename}” dùng kiểu nén Excel không dùng", FIX_BACKUP)
             total += i.file_size
             big = i.file_size > MAX_PART
@@ -249,7 +255,7 @@ class Package:
                     "xlpy không mở để bảo vệ máy (có thể là tệp độc hại)",
                     "Không mở tệp này; xin đơn vị gửi lại tệp .xlsx lưu từ Excel.",
                 )
-            self.infos[i.filename] = i
+            named[i.filename] = i
 
     def _check_kind(self) -> None:
         names = self.infos
@@ -299,12 +305,10 @@ class Package:
         wb = self.text(self.workbook_part)
         rels = self.rels(self.workbook_part)
         out = []
-        for m in re.finditer(r"<(?:\w+:)?sheet\b[^>]*/?>", wb):
-            tag = m.group(0)
-            rid = _attr(tag, "r:id") or _attr_ns_any(tag, "id")
-            name = unescape_attr(_attr(tag, "name"))
+        for tag in _SHEET_TAG.findall(wb):
+            name, sheet_id, rid, state = _sheet_tag(tag)
             # every <sheet> counts for positions (localSheetId), even one whose part is missing
-            out.append(SheetRef(name, int(_attr(tag, "sheetId") or 0), rid, rels.get(rid, ""), _attr(tag, "state") or "visible"))
+            out.append(SheetRef(name, sheet_id, rid, rels.get(rid, ""), state))
         return out
 
     # ---- parts -------------------------------------------------------------------
@@ -387,17 +391,23 @@ class Package:
     def has(self, name: str) -> bool:
         return name in self.infos
 
+    def holds(self, name: str, data: bytes) -> bool:
+        """Whether part ``name`` is exactly ``data``: the directory's size and CRC are compared
+        first, so a changed part (a province's re-written sheets) is never inflated for it."""
+        info = self.infos.get(name)
+        return (info is not None and info.file_size == len(data) and info.CRC == zlib.crc32(data)
+                and self.read(name) == data)
+
     def rels(self, part: str) -> dict[str, str]:
         """Relationship id → target part (resolved to a package path) of ``part``."""
         rp = rels_part(part)
         if rp not in self.infos:
             return {}
         out = {}
-        for m in re.finditer(r"<Relationship\b[^>]*>", self.text(rp)):
-            tag = m.group(0)
-            if _attr(tag, "TargetMode") == "External":
-                continue
-            out[_attr(tag, "Id")] = resolve(part, unescape_attr(_attr(tag, "Target")))
+        for tag in _RELATIONSHIP.findall(self.text(rp)):
+            rid, target, external = _relationship(tag)
+            if not external:
+                out[rid] = resolve(part, target)
         return out
 
     def sheet(self, name: str) -> SheetRef | None:
@@ -433,19 +443,25 @@ class Package:
 
 
 def open_package(path: str | os.PathLike) -> Package:
-    """Open a workbook file for reading, or raise :class:`BookFileError` saying why not."""
+    """Open a workbook file for reading, or raise :class:`BookFileError` saying why not.  The file
+    is opened once: what it is instead of a zip package (:func:`sniff`) is asked only when its
+    first bytes are not a zip's."""
     p = Path(path)
-    if not p.exists():
-        raise BookFileError("missing_file", p, "không tìm thấy tệp", "Kiểm tra đường dẫn và tên tệp.")
-    sniff(p)
-    if p.stat().st_size > MAX_FILE:
-        raise BookFileError("file_too_large", p, f"tệp lớn bất thường ({_mb(p.stat().st_size)}) cho một sổ tính thi đua", FIX_BACKUP)
     try:
-        mtime = p.stat().st_mtime_ns
-        data = p.read_bytes()
+        with open(p, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            big = st.st_size > MAX_FILE
+            data = b"" if big else fh.read()
+    except FileNotFoundError:
+        raise BookFileError("missing_file", p, "không tìm thấy tệp", "Kiểm tra đường dẫn và tên tệp.") from None
     except OSError as e:
+        sniff(p)  # a folder, a file that may not be read: said as such
         raise BookFileError("no_access", p, f"không đọc được tệp ({e.strerror or e})", "Đóng chương trình đang khóa tệp hoặc kiểm tra quyền truy cập, rồi chạy lại.") from None
-    return Package(p, data, mtime)
+    if big or not data.startswith(ZIP_MAGIC):
+        sniff(p)  # says what the file is when it is not a zip package
+        if big:
+            raise BookFileError("file_too_large", p, f"tệp lớn bất thường ({_mb(st.st_size)}) cho một sổ tính thi đua", FIX_BACKUP)
+    return Package(p, data, st.st_mtime_ns)
 
 
 def _prolog_declares(head: bytes) -> bool | None:
@@ -480,6 +496,23 @@ _ATTR = re.compile(r'(?:^|\s)([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 def _attrs(tag: str) -> dict[str, str]:
     """Every attribute of one tag (values still escaped), parsed once however often asked."""
     return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTR.finditer(tag)}
+
+
+_RELATIONSHIP = re.compile(r"<Relationship\b[^>]*>")
+_SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b[^>]*/?>")
+
+
+@lru_cache(maxsize=512)
+def _sheet_tag(tag: str) -> tuple[str, int, str, str]:
+    """(name unescaped, sheetId, relationship id, state) of one ``<sheet>`` tag of the workbook part."""
+    return (unescape_attr(_attr(tag, "name")), int(_attr(tag, "sheetId") or 0), _attr(tag, "r:id") or _attr_ns_any(tag, "id"),
+            _attr(tag, "state") or "visible")
+
+
+@lru_cache(maxsize=512)
+def _relationship(tag: str) -> tuple[str, str, bool]:
+    """(Id, Target unescaped, external) of one ``<Relationship>`` tag."""
+    return _attr(tag, "Id"), unescape_attr(_attr(tag, "Target")), _attr(tag, "TargetMode") == "External"
 
 
 def _attr(tag: str, name: str) -> str:
@@ -522,6 +555,7 @@ def rels_part(part: str) -> str:
     return f"{d}/_rels/{f}.rels" if d else f"_rels/{f}.rels"
 
 
+@lru_cache(maxsize=1024)
 def resolve(source_part: str, target: str) -> str:
     """A relationship target relative to the source part's folder, as a package path."""
     if target.startswith("/"):

@@ -186,7 +186,7 @@ def plan(pkg: Package, outputs: Sequence[W.OutputSheet]) -> dict[str, bytes | No
     # parts whose text did not change are left as they were (same bytes, not rewritten)
     for name in list(ed.changes):
         data = ed.changes[name]
-        if data is not None and name in pkg.infos and pkg.read(name) == data:
+        if data is not None and pkg.holds(name, data):
             del ed.changes[name]
     return ed.changes
 
