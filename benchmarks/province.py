@@ -12,9 +12,11 @@ Cờ thi đua cấp tỉnh for the block's computed leader, Bằng khen for rank
 LĐTT, CSTĐCS); about one block in ten has a shared lead the tie-break chain cannot
 separate.  Unit codes are unique across the province.
 
-Timed, each as a whole process (interpreter start-up included), median of ``--repeat``
-runs after one warm-up; wall time and CPU time (user + system, the reading processes
-included):
+Timed, each as a whole process (interpreter start-up included), with xlpy's bytecode
+compiled (as an installed wheel has it) and after one warm-up run of each; ``--repeat``
+repetitions, each running every command once (interleaved: a ratio compares runs made
+close together); medians of wall time and of CPU time (user + system, the reading
+processes included):
 
 1. ``python -c`` reading every sheet of every file with python-calamine (one process);
 2. the same raw read split over the machine's cores (ProcessPoolExecutor), for reference;
@@ -22,7 +24,8 @@ included):
 4. ``xlpy province DIR --out X.xlsx``: parallel reading (the default), a new province workbook;
 5. the same again on the existing province workbook (a re-run: only its outputs replaced).
 
-The figure of merit is (4) / (1); the target (issue 13) is at most 1.5.  Other programs
+The figure of merit is (4) / (1), the median of the repetitions' ratios; the target
+(issue 13) is at most 1.5.  Other programs
 running on the machine change every figure: the load average is printed first.
 """
 
@@ -156,25 +159,29 @@ def generate(folder: Path, n: int, jobs: int) -> float:
 # timing
 
 
-def run(cmd: list[str], repeat: int, before=None) -> tuple[float, list[float], float, str]:
-    """Median wall time of ``cmd`` (a whole process) after one warm-up run, and its median CPU
-    time (user + system of the process and its children)."""
+def run(cmd: list[str], before=None) -> tuple[float, float, str]:
+    """Wall time and CPU time (user + system of the process and its children) of one run of
+    ``cmd`` as a whole process, and its output."""
     if before:
         before()
+    r0 = os.times()
+    t0 = time.perf_counter()
     out = subprocess.run(cmd, check=False, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    r1 = os.times()
     if out.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
-    times, cpus = [], []
-    for _ in range(repeat):
-        if before:
-            before()
-        r0 = os.times()
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        times.append(time.perf_counter() - t0)
-        r1 = os.times()
-        cpus.append((r1.children_user - r0.children_user) + (r1.children_system - r0.children_system))
-    return statistics.median(times), times, statistics.median(cpus), out.stdout
+    return wall, (r1.children_user - r0.children_user) + (r1.children_system - r0.children_system), out.stdout
+
+
+def compiled() -> None:
+    """xlpy's modules compiled to bytecode, as an installed wheel has them (a development tree may
+    hold stale bytecode, which every process importing it compiles again)."""
+    import compileall
+
+    import xlpy
+
+    compileall.compile_dir(str(Path(xlpy.__file__).parent), quiet=2)
 
 
 def main() -> None:
@@ -190,6 +197,7 @@ def main() -> None:
     if len(files) != args.blocks:
         raise SystemExit(f"{folder} has {len(files)} files, expected {args.blocks}: use an empty folder or --dir")
     size = sum(f.stat().st_size for f in files)
+    compiled()
     print(f"{args.blocks} block files × {UNITS} units in {folder} ({size / 1e6:.0f} MB; generated in {secs:.0f} s, not timed); "
           f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
     py = sys.executable
@@ -208,14 +216,25 @@ def main() -> None:
             ("xlpy province (parallel reading), new workbook", xl, fresh),
             ("xlpy province (parallel reading), re-run", xl, None),
         ]
-        results = {}
-        for name, cmd, before in rows:
-            med, times, cpu, _stdout = run(cmd, args.repeat, before)
-            results[name] = med
-            print(f"{name:<52} {med:7.2f} s wall, {cpu:6.2f} s CPU   (runs: {', '.join(f'{t:.2f}' for t in times)})", flush=True)
-        base = results[rows[0][0]]
+        for _name, cmd, before in rows:  # one warm-up run of each, which also checks that it works
+            run(cmd, before)
+        # interleaved: each repetition runs every command once, so that each ratio compares runs
+        # made close together on a machine whose load changes
+        walls: dict[str, list[float]] = {name: [] for name, _c, _b in rows}
+        cpus: dict[str, list[float]] = {name: [] for name, _c, _b in rows}
+        for _ in range(args.repeat):
+            for name, cmd, before in rows:
+                wall, cpu, _stdout = run(cmd, before)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+        for name, _c, _b in rows:
+            print(f"{name:<52} {statistics.median(walls[name]):7.2f} s wall, {statistics.median(cpus[name]):6.2f} s CPU"
+                  f"   (runs: {', '.join(f'{t:.2f}' for t in walls[name])})", flush=True)
+        base = walls[rows[0][0]]
         for name, _cmd, _b in rows[2:]:
-            print(f"ratio {name} / calamine raw read: {results[name] / base:.2f}")
+            pairs = [w / b for w, b in zip(walls[name], base)]
+            print(f"ratio {name} / calamine raw read: {statistics.median(pairs):.2f} "
+                  f"(repetitions: {', '.join(f'{r:.2f}' for r in pairs)})")
         print("target (issue 13): the parallel run within 1.5 × the raw read")
 
 
