@@ -257,3 +257,69 @@ def test_a_kill_mid_write_loses_nothing(tmp_path):
         assert data == original or "Kết quả" in [s.name for s in pkg.sheets]
     assert actions.run("compute", path).ok
     assert not [q for q in tmp_path.iterdir() if q.name.startswith(".~xlpy-")]  # leftovers cleaned
+
+
+def _sheets_to_render():
+    """Three output sheets: two large (a wrapped column, numbers, a title) and a small one whose
+    form heading carries a style no other sheet uses."""
+    from xlpy.book import styles as S
+    from xlpy.book.sheet import OutputSheet, Styled
+
+    big = OutputSheet("Kết quả các khối", ["Khối", "Mã", "Tên", "Điểm", "Ghi chú"],
+                      [[f"Khối {i % 40}", f"K{i:05d}", f"Đơn vị <{i}> & “số” {i}", i * 0.25, "x " * (i % 30)] for i in range(3000)],
+                      widths={4: 20}, wrap={4}, title="Kết quả")
+    other = OutputSheet("Đề nghị các khối", ["Mã", "Danh hiệu", "Số phiếu"],
+                        [[f"K{i:05d}", "Cờ thi đua cấp tỉnh" if i % 7 else "Bằng khen", i % 12 or None] for i in range(4000)],
+                        preamble=[[Styled("Biểu số: 0603.N", S.Style(bold=True, italic=True, size=13))]])
+    small = OutputSheet("Kiểm tra cấp tỉnh", ["Mã", "Kết luận"], [["T-01", "Đạt"]])
+    return [big, other, small]
+
+
+def test_large_sheets_rendered_in_a_forked_process_match_one_process(monkeypatch):
+    """render_sheets splits large sheets between this process and a forked one: the parts are
+    byte for byte those one process writes, style numbers included, and this process renders
+    only its share (the forked process's work is used, not redone)."""
+    from xlpy.book import sheet as W
+    from xlpy.book.package import open_package
+    from xlpy.book.styles import StyleSheet
+
+    if not hasattr(os, "fork"):
+        pytest.skip("forking is a POSIX feature; elsewhere every sheet is rendered in one process")
+    styles_xml = open_package(SAMPLE).text("xl/styles.xml")
+    jobs = [(out, {}) for out in _sheets_to_render()]
+    one = StyleSheet(styles_xml)
+    monkeypatch.setattr(W, "FORK_FROM", 10**9)
+    alone = W.render_sheets(jobs, one)
+    here: list[str] = []
+    real = W.worksheet_xml
+    monkeypatch.setattr(W, "worksheet_xml", lambda out, styles, **kw: here.append(out.name) or real(out, styles, **kw))
+    monkeypatch.setattr(W, "FORK_FROM", 10_000)
+    two = StyleSheet(styles_xml)
+    split = W.render_sheets(jobs, two)
+    assert split == alone and two.render() == one.render()
+    assert here == ["Kết quả các khối"]  # the largest here; the other two (as many cells) in the forked process
+    assert all(isinstance(w.xml, bytes) for w in split)
+
+
+def test_a_forked_process_that_fails_leaves_its_sheets_to_this_one(monkeypatch):
+    from xlpy.book import sheet as W
+    from xlpy.book.package import open_package
+    from xlpy.book.styles import StyleSheet
+
+    if not hasattr(os, "fork"):
+        pytest.skip("forking is a POSIX feature")
+    styles_xml = open_package(SAMPLE).text("xl/styles.xml")
+    jobs = [(out, {}) for out in _sheets_to_render()]
+    monkeypatch.setattr(W, "FORK_FROM", 10**9)
+    alone = W.render_sheets(jobs, StyleSheet(styles_xml))
+    parent = os.getpid()
+    real = W.worksheet_xml
+
+    def fails_in_the_fork(out, styles, **kw):
+        if os.getpid() != parent:
+            raise MemoryError("the forked process ran out of memory")
+        return real(out, styles, **kw)
+
+    monkeypatch.setattr(W, "worksheet_xml", fails_in_the_fork)
+    monkeypatch.setattr(W, "FORK_FROM", 10_000)
+    assert W.render_sheets(jobs, StyleSheet(styles_xml)) == alone

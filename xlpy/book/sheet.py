@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple, Sequence
 
 from . import styles as S
 from ..core.record import Frozen, Record
@@ -252,7 +252,7 @@ def _plain(v: Any) -> Any:
 class Written(NamedTuple):
     """What :func:`worksheet_xml` produced besides the XML: what the package must add."""
 
-    xml: str
+    xml: str  # UTF-8 bytes from render_sheets
     table_ref: str | None = None
     print_titles: str | None = None
     chart_rows: tuple[int, int] | None = None  # first and last data row (1-based) the chart covers
@@ -271,18 +271,25 @@ def _cell_slow(ref: str, v: Any, s: int, x_date: int, formatted: bool, date1904:
     return f'<c r="{ref}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{text_xml(clip(str(v)))}</t></is></c>'
 
 
+def sheet_styles(out: OutputSheet, styles: S.StyleSheet) -> tuple[int, int, int, list[int], int]:
+    """The styles sheet ``out`` uses, added to ``styles`` where missing: (title, header, note,
+    each column's body, date) style indexes; the styled cells above the table are added too."""
+    body = S.input_cell if out.input else S.body
+    xfs = (styles.xf(S.TITLE), styles.xf(S.HEADER), styles.xf(S.NOTE),
+           [styles.xf(body(out.formats.get(j), j in out.wrap)) for j in range(out.ncols)], styles.xf(body("dd/mm/yyyy")))
+    for cells in (*out.preamble, *out.head_above):
+        for v in cells:
+            if isinstance(v, Styled):
+                styles.xf(v.style)
+    return xfs
+
+
 def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = False,
                   table_rid: str | None = None, drawing_rid: str | None = None) -> Written:
     ncols = out.ncols
     hr = out.header_row
     letters = [col_letter(j + 1) for j in range(ncols)]
-    x_title = styles.xf(S.TITLE)
-    x_head = styles.xf(S.HEADER)
-    x_note = styles.xf(S.NOTE)
-    date_fmt = "dd/mm/yyyy"
-    body = S.input_cell if out.input else S.body
-    x_body = [styles.xf(body(out.formats.get(j), j in out.wrap)) for j in range(ncols)]
-    x_date = styles.xf(body(date_fmt))
+    x_title, x_head, x_note, x_body, x_date = sheet_styles(out, styles)
     rows: list[str] = []
     ap = rows.append
     if out.title:
@@ -399,6 +406,87 @@ def worksheet_xml(out: OutputSheet, styles: S.StyleSheet, *, date1904: bool = Fa
     table_ref = f"A{hr}:{letters[-1]}{last}" if out.has_table else None
     titles = f"${hr - len(out.head_above)}:${hr}"
     return Written("".join(parts), table_ref, titles, (hr + 1, hr + len(out.rows)) if out.rows else None)
+
+
+FORK_FROM = 50_000  # cells: another process renders sheets only when both it and this one have this much to do
+
+
+def render_sheets(jobs: Sequence[tuple[OutputSheet, dict[str, Any]]], styles: S.StyleSheet) -> list[Written]:
+    """:func:`worksheet_xml` of each (sheet, keyword arguments), the XML as UTF-8 bytes.
+
+    Where the system forks, sheets large enough to pay (a province's units and proposals, a
+    30,000-unit block's results) are split between this process and a forked one, by their
+    cells.  Every style any sheet uses is added to ``styles`` first, so both processes number
+    styles alike; should the forked process still need a new one, or fail, this one renders
+    its sheets as well."""
+    sizes = [len(out.rows) * out.ncols for out, _kw in jobs]
+    mine = list(range(len(jobs)))
+    theirs: list[int] = []
+    if sum(sizes) >= 2 * FORK_FROM and _can_fork():
+        load = [0, 0]
+        for k in sorted(mine, key=lambda k: -sizes[k]):  # largest first, each to the lighter side
+            side = 0 if load[0] <= load[1] else 1
+            load[side] += sizes[k]
+            if side:
+                theirs.append(k)
+        if min(load) >= FORK_FROM:
+            mine = [k for k in mine if k not in theirs]
+        else:
+            theirs = []
+    if not theirs:
+        return [_encoded(worksheet_xml(out, styles, **kw)) for out, kw in jobs]
+    for out, _kw in jobs:
+        sheet_styles(out, styles)
+    result = _in_fork([jobs[k] for k in theirs], styles)
+    done: dict[int, Written] = {k: _encoded(worksheet_xml(jobs[k][0], styles, **jobs[k][1])) for k in mine}
+    forked = result()
+    for k, w in zip(theirs, forked or [_encoded(worksheet_xml(jobs[k][0], styles, **jobs[k][1])) for k in theirs]):
+        done[k] = w
+    return [done[k] for k in range(len(jobs))]
+
+
+def _encoded(w: Written) -> Written:
+    return w._replace(xml=w.xml.encode("utf-8"))
+
+
+def _can_fork() -> bool:
+    import os
+    import threading
+
+    return hasattr(os, "fork") and threading.active_count() == 1  # a process with threads is not forked
+
+
+def _in_fork(jobs: Sequence[tuple[OutputSheet, dict[str, Any]]], styles: S.StyleSheet) -> Callable[[], list[Written] | None]:
+    """Render ``jobs`` in a forked process; the returned function waits for them (None: render here)."""
+    import os
+    import pickle
+
+    try:
+        r, w = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return lambda: None
+    if pid == 0:  # the forked process: render, send, leave at once (no clean-up of the parent's state)
+        code = 1
+        try:
+            os.close(r)
+            before = styles.added
+            written = [_encoded(worksheet_xml(out, styles, **kw)) for out, kw in jobs]
+            with os.fdopen(w, "wb") as fh:
+                if styles.added == before:
+                    fh.write(pickle.dumps(written, pickle.HIGHEST_PROTOCOL))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+
+    def result() -> list[Written] | None:
+        with os.fdopen(r, "rb") as fh:
+            data = fh.read()
+        _pid, status = os.waitpid(pid, 0)
+        return pickle.loads(data) if status == 0 and data else None
+
+    return result
 
 
 def table_xml(out: OutputSheet, ref: str, table_id: int, name: str) -> str:

@@ -226,6 +226,11 @@ class StyleSheet:
 
     # ---- the new styles.xml ------------------------------------------------------
     @property
+    def added(self) -> tuple[int, ...]:
+        """How many entries of each kind were appended."""
+        return tuple(map(len, self._added.values()))
+
+    @property
     def changed(self) -> bool:
         return any(self._added.values())
 

@@ -73,8 +73,8 @@ class _Edit:
         self.added.add(name)
         return name
 
-    def put(self, name: str, text: str) -> None:
-        self.changes[name] = text.encode("utf-8")
+    def put(self, name: str, text: str | bytes) -> None:
+        self.changes[name] = text if isinstance(text, bytes) else text.encode("utf-8")
         self.added.add(name)
 
     def drop(self, name: str) -> None:
@@ -122,6 +122,7 @@ def plan(pkg: Package, outputs: Sequence[W.OutputSheet]) -> dict[str, bytes | No
     sheet_count = len(pkg.sheets)
     next_sheet_id = max([0, *(s.sheet_id for s in pkg.sheets)]) + 1
 
+    laid: list[tuple[W.OutputSheet, int, str, str, str | None, str | None]] = []  # each sheet's place, then its XML
     for out in outputs:
         found = by_fold.get(fold_sheet(out.name))
         if found is not None:
@@ -149,7 +150,12 @@ def plan(pkg: Package, outputs: Sequence[W.OutputSheet]) -> dict[str, bytes | No
             sheet_rels, table_rid = _add_rel(sheet_rels, REL_TABLE, "")  # target filled below
         if out.chart is not None and out.rows:
             sheet_rels, drawing_rid = _add_rel(sheet_rels, REL_DRAWING, "")
-        written = W.worksheet_xml(out, styles, date1904=date1904, table_rid=table_rid, drawing_rid=drawing_rid)
+        laid.append((out, index, part, sheet_rels, table_rid, drawing_rid))
+
+    # every sheet's XML at once: the largest may be rendered in another process (W.render_sheets)
+    writtens = W.render_sheets([(out, {"date1904": date1904, "table_rid": t_rid, "drawing_rid": d_rid})
+                                for out, _i, _p, _r, t_rid, d_rid in laid], styles)
+    for (out, index, part, sheet_rels, table_rid, drawing_rid), written in zip(laid, writtens):
         if table_rid and written.table_ref:
             tpart = ed.new_name("xl/tables/table{}.xml")
             tid = max([0, *table_ids.values()]) + 1
