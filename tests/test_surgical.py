@@ -283,8 +283,10 @@ def test_large_sheets_rendered_in_a_forked_process_match_one_process(monkeypatch
     from xlpy.book.package import open_package
     from xlpy.book.styles import StyleSheet
 
-    if not hasattr(os, "fork"):
-        pytest.skip("forking is a POSIX feature; elsewhere every sheet is rendered in one process")
+    from xlpy.procs import forks
+
+    if not forks():
+        pytest.skip("xlpy forks only on POSIX systems other than macOS; elsewhere every sheet is rendered in one process")
     styles_xml = open_package(SAMPLE).text("xl/styles.xml")
     jobs = [(out, {}) for out in _sheets_to_render()]
     one = StyleSheet(styles_xml)
@@ -306,8 +308,10 @@ def test_a_forked_process_that_fails_leaves_its_sheets_to_this_one(monkeypatch):
     from xlpy.book.package import open_package
     from xlpy.book.styles import StyleSheet
 
-    if not hasattr(os, "fork"):
-        pytest.skip("forking is a POSIX feature")
+    from xlpy.procs import forks
+
+    if not forks():
+        pytest.skip("xlpy forks only on POSIX systems other than macOS")
     styles_xml = open_package(SAMPLE).text("xl/styles.xml")
     jobs = [(out, {}) for out in _sheets_to_render()]
     monkeypatch.setattr(W, "FORK_FROM", 10**9)

@@ -414,7 +414,7 @@ FORK_FROM = 50_000  # cells: another process renders sheets only when both it an
 def render_sheets(jobs: Sequence[tuple[OutputSheet, dict[str, Any]]], styles: S.StyleSheet) -> list[Written]:
     """:func:`worksheet_xml` of each (sheet, keyword arguments), the XML as UTF-8 bytes.
 
-    Where the system forks, sheets large enough to pay (a province's units and proposals, a
+    Where xlpy forks (:func:`xlpy.procs.forks`), sheets large enough to pay (a province's units and proposals, a
     30,000-unit block's results) are split between this process and a forked one, by their
     cells.  Every style any sheet uses is added to ``styles`` first, so both processes number
     styles alike; should the forked process still need a new one, or fail, this one renders
@@ -450,10 +450,11 @@ def _encoded(w: Written) -> Written:
 
 
 def _can_fork() -> bool:
-    import os
     import threading
 
-    return hasattr(os, "fork") and threading.active_count() == 1  # a process with threads is not forked
+    from ..procs import forks
+
+    return forks() and threading.active_count() == 1  # a process with threads is not forked
 
 
 def _in_fork(jobs: Sequence[tuple[OutputSheet, dict[str, Any]]], styles: S.StyleSheet) -> Callable[[], list[Written] | None]:

@@ -215,9 +215,11 @@ def workers(n_files: int, jobs: int | None) -> int:
 
 
 def start_method() -> str:
-    """Forked where the system allows (the workers start with xlpy imported); spawned elsewhere
-    (Windows), where each worker imports what it runs."""
-    return "fork" if os.name == "posix" and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    """Forked where xlpy forks (:func:`xlpy.procs.forks`: the workers start with xlpy imported);
+    spawned elsewhere (Windows, macOS), where each worker imports what it runs."""
+    from ..procs import forks
+
+    return "fork" if forks() else "spawn"
 
 
 def pool(k: int) -> ProcessPoolExecutor:
