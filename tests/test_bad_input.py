@@ -3,8 +3,12 @@
 import hashlib
 import unicodedata
 
+import numpy as np
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from conftest import edit_cells
 from xlpy import actions
@@ -165,3 +169,38 @@ def test_a_header_row_is_parsed_once_but_its_problems_are_said_every_time():
         assert len(calls) == 3
     finally:
         B._header_map = real
+
+
+@given(st.data())
+@hsettings(max_examples=60, deadline=None)
+def test_a_score_sheet_reads_the_same_whatever_its_row_and_column_order(data):
+    """read_entries puts every entry in the block's unit and criterion order: a sheet laid out in
+    that order (read straight into the matrix) and the same sheet with its rows and criterion
+    columns shuffled, or a unit missing, give the same matrix, NaN for what is not there."""
+    from xlpy.book.entries import read_entries
+    from xlpy.core.model import Criterion, Kind, Unit
+    from xlpy.core.problems import Problems
+
+    n = data.draw(st.integers(1, 6))
+    m = data.draw(st.integers(1, 5))
+    units = [Unit(f"U{i}", f"Đơn vị {i}") for i in range(n)]
+    crit = [Criterion(f"C{k}", f"Tiêu chí {k}", Kind.POINTS, 10.0) for k in range(m)]
+    cells = data.draw(st.lists(st.lists(st.one_of(st.none(), st.integers(0, 20).map(lambda x: x / 2)), min_size=m, max_size=m),
+                               min_size=n, max_size=n))
+    want = np.array([[np.nan if v is None else v for v in row] for row in cells], dtype=float).reshape(n, m)
+
+    def grid(rows, cols):
+        return [["Mã đơn vị", "Tên đơn vị", *(crit[k].code for k in cols)]] + \
+               [[units[i].code, units[i].name, *("" if cells[i][k] is None else cells[i][k] for k in cols)] for i in rows]
+
+    ordered = read_entries(grid(range(n), range(m)), "Tự chấm", units, crit, Problems())
+    assert np.array_equal(ordered.values, want, equal_nan=True)
+    rows = data.draw(st.permutations(range(n)))
+    cols = data.draw(st.permutations(range(m)))
+    dropped = data.draw(st.booleans()) and n > 1
+    shuffled = read_entries(grid(rows[:-1] if dropped else rows, cols), "Tự chấm", units, crit, p := Problems())
+    if dropped:
+        want[rows[-1]] = np.nan
+        assert [x.code for x in p] == ["missing_unit_row"]
+    assert np.array_equal(shuffled.values, want, equal_nan=True)
+    assert shuffled.rows == {units[i].code: r for r, i in enumerate(rows[:-1] if dropped else rows, start=1)}

@@ -54,15 +54,26 @@ class Entries(Record):
         return cell_ref(self.rows[unit], self.columns[criterion])
 
 
-def limits(c: Criterion, targets: bool) -> tuple[float | None, float | None, bool, bool, str]:
-    """(minimum, maximum, positive, integer, what) an entry of ``c`` must respect."""
+def limits(c: Criterion, targets: bool) -> tuple[float | None, float | None, bool, bool]:
+    """(minimum, maximum, positive, integer) an entry of ``c`` must respect."""
     if targets:
-        return None, None, True, False, f"chỉ tiêu của tiêu chí “{c.code}”"
+        return None, None, True, False
     if c.kind in (Kind.POINTS, Kind.BONUS) or (c.kind is Kind.DEDUCTION and c.per_event is None):
-        return 0.0, c.max_points, False, False, f"điểm tiêu chí “{c.code}”"
+        return 0.0, c.max_points, False, False
     if c.kind in (Kind.COUNT, Kind.DEDUCTION):
-        return 0.0, None, False, True, f"số lần của tiêu chí “{c.code}”"
-    return 0.0, None, False, False, f"giá trị thực hiện của tiêu chí “{c.code}”"
+        return 0.0, None, False, True
+    return 0.0, None, False, False
+
+
+def entry_what(c: Criterion, targets: bool) -> str:
+    """What an entry of ``c`` is, as a problem about it says (written only for a problem)."""
+    if targets:
+        return f"chỉ tiêu của tiêu chí “{c.code}”"
+    if c.kind in (Kind.POINTS, Kind.BONUS) or (c.kind is Kind.DEDUCTION and c.per_event is None):
+        return f"điểm tiêu chí “{c.code}”"
+    if c.kind in (Kind.COUNT, Kind.DEDUCTION):
+        return f"số lần của tiêu chí “{c.code}”"
+    return f"giá trị thực hiện của tiêu chí “{c.code}”"
 
 
 def read_entries(
@@ -108,7 +119,6 @@ def read_entries(
     unit_index = {norm(u.code): i for i, u in enumerate(units)}
     crit_index = {c.code: k for k, c in enumerate(criteria)}
     n, m = len(units), len(criteria)
-    out = np.full((n, m), np.nan)
     rows: dict[str, int] = {}
     cols_k = [(crit_index[code], j, code) for code, j in crit_cols.items()]
     # gather the data rows: (grid row, unit position or None)
@@ -139,16 +149,16 @@ def read_entries(
                              f"Trang “{sheet}” chưa có dòng nào cho đơn vị “{u.code}” ({u.name}). Thêm dòng với mã này "
                              "(hoặc chạy “Tạo bảng chấm”).")
     if not cols_k or not data_rows:
-        return Entries(sheet, out, crit_cols, rows)
+        return Entries(sheet, np.full((n, m), np.nan), crit_cols, rows)
     vals, bad = _numbers([grid[i] for i in data_rows], [j for _k, j, _c in cols_k])
     checks = [limits(criteria[k], targets) for k, _j, _c in cols_k]
     for a, b in bad:  # one problem each
-        _k, j, code = cols_k[b]
-        lo, hi, pos, integer, what = checks[b]
+        k, j, code = cols_k[b]
+        lo, hi, pos, integer = checks[b]
         v = grid[data_rows[a]][j]
         if isinstance(v, (dt.date, dt.datetime)):
             v = v.strftime("%d/%m/%Y")
-        rd.number(v, cell_ref(data_rows[a], j), what, minimum=lo, maximum=hi, positive=pos, integer=integer)
+        rd.number(v, cell_ref(data_rows[a], j), entry_what(criteria[k], targets), minimum=lo, maximum=hi, positive=pos, integer=integer)
     # every column's limits at once; NaN (blank) passes every comparison
     lo_v = np.array([-np.inf if c[0] is None else c[0] for c in checks])
     hi_v = np.array([np.inf if c[1] is None else c[1] for c in checks])
@@ -162,11 +172,15 @@ def read_entries(
             wrong |= int_v & np.isfinite(vals) & (vals != np.floor(vals))
     if wrong.any():
         for b, a in zip(*np.nonzero(wrong.T)):  # column by column, as the sheet is read
-            _k, j, code = cols_k[b]
-            lo, hi, pos, integer, what = checks[b]
-            rd.number(float(vals[a, b]), cell_ref(data_rows[a], j), what, minimum=lo, maximum=hi, positive=pos, integer=integer)
+            k, j, code = cols_k[b]
+            lo, hi, pos, integer = checks[b]
+            rd.number(float(vals[a, b]), cell_ref(data_rows[a], j), entry_what(criteria[k], targets), minimum=lo, maximum=hi,
+                      positive=pos, integer=integer)
         vals[wrong] = np.nan
     ks = [k for k, _j, _c in cols_k]
+    if data_units == list(range(n)) and ks == list(range(m)):  # the usual sheet: one row per unit, in order, every column
+        return Entries(sheet, vals, crit_cols, rows)
+    out = np.full((n, m), np.nan)
     placed = [a for a, u in enumerate(data_units) if u is not None]
     if placed:
         out[np.ix_([data_units[a] for a in placed], ks)] = vals[placed]
