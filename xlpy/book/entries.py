@@ -117,6 +117,7 @@ def read_entries(
                              f"xlpy không lấy điểm ở trang khác thay vào. Chạy “Tạo bảng chấm” hoặc thêm cột có tiêu đề “{c.code}”.")
 
     unit_index = {norm(u.code): i for i, u in enumerate(units)}
+    exact = {u.code: i for i, u in enumerate(units)}  # a code typed as on the units sheet needs no reading
     crit_index = {c.code: k for k, c in enumerate(criteria)}
     n, m = len(units), len(criteria)
     rows: dict[str, int] = {}
@@ -127,10 +128,14 @@ def read_entries(
     for i in range(1, len(grid)):
         r = grid[i]
         raw_code = r[code_col] if code_col < len(r) else None
-        if is_blank(raw_code) and all(j >= len(r) or is_blank(r[j]) for _k, j, _c in cols_k):
-            continue
-        code = rd.text(raw_code, cell_ref(i, code_col)) if not is_blank(raw_code) else ""
-        u = unit_index.get(norm(code_text(code)))
+        u = exact.get(raw_code) if type(raw_code) is str else None
+        if u is not None:
+            code = raw_code
+        else:
+            if is_blank(raw_code) and all(j >= len(r) or is_blank(r[j]) for _k, j, _c in cols_k):
+                continue
+            code = rd.text(raw_code, cell_ref(i, code_col)) if not is_blank(raw_code) else ""
+            u = unit_index.get(norm(code_text(code)))
         if u is None:
             problems.add("unknown_unit", sheet, cell_ref(i, code_col), code, "mã một đơn vị trong trang Đơn vị",
                          f"Mã đơn vị “{code or ''}” không có trong trang Đơn vị. Sửa mã hoặc thêm đơn vị.")
