@@ -54,26 +54,32 @@ class Entries(Record):
         return cell_ref(self.rows[unit], self.columns[criterion])
 
 
+def _entry_kind(c: Criterion, targets: bool) -> str:
+    """What an entry of ``c`` is: a target, points, a count of events, or a value achieved."""
+    if targets:
+        return "target"
+    if c.kind in (Kind.POINTS, Kind.BONUS) or (c.kind is Kind.DEDUCTION and c.per_event is None):
+        return "points"
+    if c.kind in (Kind.COUNT, Kind.DEDUCTION):
+        return "count"
+    return "value"
+
+
+_WHAT = {"target": "chỉ tiêu của tiêu chí", "points": "điểm tiêu chí", "count": "số lần của tiêu chí",
+         "value": "giá trị thực hiện của tiêu chí"}
+
+
 def limits(c: Criterion, targets: bool) -> tuple[float | None, float | None, bool, bool]:
     """(minimum, maximum, positive, integer) an entry of ``c`` must respect."""
-    if targets:
+    kind = _entry_kind(c, targets)
+    if kind == "target":
         return None, None, True, False
-    if c.kind in (Kind.POINTS, Kind.BONUS) or (c.kind is Kind.DEDUCTION and c.per_event is None):
-        return 0.0, c.max_points, False, False
-    if c.kind in (Kind.COUNT, Kind.DEDUCTION):
-        return 0.0, None, False, True
-    return 0.0, None, False, False
+    return 0.0, c.max_points if kind == "points" else None, False, kind == "count"
 
 
 def entry_what(c: Criterion, targets: bool) -> str:
-    """What an entry of ``c`` is, as a problem about it says (written only for a problem)."""
-    if targets:
-        return f"chỉ tiêu của tiêu chí “{c.code}”"
-    if c.kind in (Kind.POINTS, Kind.BONUS) or (c.kind is Kind.DEDUCTION and c.per_event is None):
-        return f"điểm tiêu chí “{c.code}”"
-    if c.kind in (Kind.COUNT, Kind.DEDUCTION):
-        return f"số lần của tiêu chí “{c.code}”"
-    return f"giá trị thực hiện của tiêu chí “{c.code}”"
+    """An entry of ``c`` as a problem about it names it (written only for a problem)."""
+    return f"{_WHAT[_entry_kind(c, targets)]} “{c.code}”"
 
 
 def read_entries(
