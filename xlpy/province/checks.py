@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, Callable, Iterable
 
 from ..core.text import norm_many
@@ -90,6 +92,7 @@ class _Ctx:
         self.decisions: dict[int, list[tuple[str, str, str]]] = defaultdict(list)  # id -> (rule, status, reason)
         self.status0: dict[int, str] = {}  # candidates: DAT or CHO_QUYET_DINH before the province's rules
         self.dup_reason: dict[int, str] = {}
+        self.by_title: dict[str, list[Proposal]] = {}  # the candidates by title, in order (once status0 is set)
 
     def block_name(self, i: int) -> str:
         b = self.prov.blocks[i]
@@ -137,6 +140,7 @@ def run(prov: Province) -> list[Row]:
                 c.decisions[p.id].append(("Khối", CHO_QUYET_DINH, f"Khối chưa quyết định: {p.block_reason}".rstrip(": ")))
             if p.id in c.dup_reason:
                 c.decisions[p.id].append(("T-07", CHO_QUYET_DINH, c.dup_reason[p.id]))
+            c.by_title.setdefault(p.title, []).append(p)
     rows += co_tinh_rows(c)
     _settle(c, "CO_TINH")
     rows += co_cp_rows(c)
@@ -150,8 +154,7 @@ def run(prov: Province) -> list[Row]:
 
 def _candidates(c: _Ctx, title: str, subject: str | None = None, kinds: Iterable[str] | None = None) -> list[Proposal]:
     ks = set(kinds) if kinds is not None else None
-    return [p for p in c.prov.proposals if p.id in c.status0 and p.title == title and (subject is None or p.subject == subject)
-            and (ks is None or p.kind in ks)]
+    return [p for p in c.by_title.get(title, ()) if (subject is None or p.subject == subject) and (ks is None or p.kind in ks)]
 
 
 def _rp(p: Proposal) -> RuleProposal:
@@ -178,9 +181,8 @@ def _allot(c: _Ctx, props: list[Proposal], awaiting: set[int], cap: int, key: Ca
 
 def _settle(c: _Ctx, title: str) -> None:
     """Conclude the proposals of ``title`` now (a later title depends on them)."""
-    for p in c.prov.proposals:
-        if p.id in c.status0 and p.title == title:
-            _conclude(c, p)
+    for p in c.by_title.get(title, ()):
+        _conclude(c, p)
 
 
 def _conclude(c: _Ctx, p: Proposal) -> None:
@@ -298,8 +300,8 @@ def _lead_status(units: list[Unit], n: int) -> dict[str, tuple[str, list[Unit], 
     DAT (certainly among them), VUOT (not), CHO_QUYET_DINH (equal to others across the cut)."""
     out: dict[str, tuple[str, list[Unit], int]] = {}
     better = 0
-    for rank in sorted({u.rank for u in units}):
-        grp = [u for u in units if u.rank == rank]
+    for _rank, same in groupby(sorted(units, key=attrgetter("rank")), key=attrgetter("rank")):
+        grp = list(same)
         if better + len(grp) <= n:
             st = DAT
         elif better >= n:
