@@ -204,3 +204,20 @@ def test_a_score_sheet_reads_the_same_whatever_its_row_and_column_order(data):
         assert [x.code for x in p] == ["missing_unit_row"]
     assert np.array_equal(shuffled.values, want, equal_nan=True)
     assert shuffled.rows == {units[i].code: r for r, i in enumerate(rows[:-1] if dropped else rows, start=1)}
+
+
+def test_settings_keys_typed_as_declared_or_loosely_read_alike():
+    """read_settings takes a key typed exactly as declared without reading it again; a key typed in
+    other case, with extra spaces or in decomposed Unicode gives the same values and cells (the
+    decomposed one also says it was normalised)."""
+    from xlpy.core.problems import Problems
+    from xlpy.schema.base import read_settings
+
+    specs = L.SETTINGS_SPECS
+    rows = [("Tên khối", "Khối thi đua số 1"), ("Năm", 2025), ("Điểm tối đa", 280), ("Thứ tự phá hòa", "C01; C02")]
+    exact = read_settings([["Khóa", "Giá trị"], *map(list, rows)], specs, "Cài đặt", p1 := Problems())
+    loose = [[f"  {unicodedata.normalize('NFD', k.upper())} ", v] for k, v in rows]
+    typed = read_settings([["Khóa", "Giá trị"], *loose], specs, "Cài đặt", p2 := Problems())
+    assert exact.values == typed.values and exact.cells == typed.cells
+    assert exact.get("block_name") == "Khối thi đua số 1" and exact.get("year") == 2025 and exact.cell("year") == "B3"
+    assert list(p1) == [] and {p.code for p in p2} == {"unicode_nfd"}
