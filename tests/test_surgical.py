@@ -327,3 +327,37 @@ def test_a_forked_process_that_fails_leaves_its_sheets_to_this_one(monkeypatch):
     monkeypatch.setattr(W, "worksheet_xml", fails_in_the_fork)
     monkeypatch.setattr(W, "FORK_FROM", 10_000)
     assert W.render_sheets(jobs, StyleSheet(styles_xml)) == alone
+
+
+def test_a_failure_here_leaves_no_forked_process_behind(monkeypatch):
+    """When this process fails to render its share, the forked process is still waited for."""
+    from xlpy.book import sheet as W
+    from xlpy.book.package import open_package
+    from xlpy.book.styles import StyleSheet
+    from xlpy.procs import forks
+
+    if not forks():
+        pytest.skip("xlpy forks only on POSIX systems other than macOS")
+    jobs = [(out, {}) for out in _sheets_to_render()]
+    parent, real, forked = os.getpid(), W.worksheet_xml, []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    def fails_here(out, styles, **kw):
+        if os.getpid() == parent:
+            raise RuntimeError("hết bộ nhớ")
+        return real(out, styles, **kw)
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(W, "worksheet_xml", fails_here)
+    monkeypatch.setattr(W, "FORK_FROM", 10_000)
+    with pytest.raises(RuntimeError):
+        W.render_sheets(jobs, StyleSheet(open_package(SAMPLE).text("xl/styles.xml")))
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):  # already reaped
+        os.waitpid(forked[0], os.WNOHANG)

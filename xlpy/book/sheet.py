@@ -252,7 +252,7 @@ def _plain(v: Any) -> Any:
 class Written(NamedTuple):
     """What :func:`worksheet_xml` produced besides the XML: what the package must add."""
 
-    xml: str  # UTF-8 bytes from render_sheets
+    xml: str  # from worksheet_xml; render_sheets gives it as UTF-8 bytes
     table_ref: str | None = None
     print_titles: str | None = None
     chart_rows: tuple[int, int] | None = None  # first and last data row (1-based) the chart covers
@@ -414,11 +414,11 @@ FORK_FROM = 50_000  # cells: another process renders sheets only when both it an
 def render_sheets(jobs: Sequence[tuple[OutputSheet, dict[str, Any]]], styles: S.StyleSheet) -> list[Written]:
     """:func:`worksheet_xml` of each (sheet, keyword arguments), the XML as UTF-8 bytes.
 
-    Where xlpy forks (:func:`xlpy.procs.forks`), sheets large enough to pay (a province's units and proposals, a
-    30,000-unit block's results) are split between this process and a forked one, by their
-    cells.  Every style any sheet uses is added to ``styles`` first, so both processes number
-    styles alike; should the forked process still need a new one, or fail, this one renders
-    its sheets as well."""
+    Where xlpy forks (:func:`xlpy.procs.forks`), sheets large enough to pay (a province's units
+    and proposals, a 10,000-unit block's results and differences) are split between this process
+    and a forked one, by their cells.  Every style any sheet uses is added to ``styles`` first,
+    so both processes number styles alike; should the forked process still need a new one, or
+    fail, this one renders its sheets as well."""
     sizes = [len(out.rows) * out.ncols for out, _kw in jobs]
     mine = list(range(len(jobs)))
     theirs: list[int] = []
@@ -438,8 +438,10 @@ def render_sheets(jobs: Sequence[tuple[OutputSheet, dict[str, Any]]], styles: S.
     for out, _kw in jobs:
         sheet_styles(out, styles)
     result = _in_fork([jobs[k] for k in theirs], styles)
-    done: dict[int, Written] = {k: _encoded(worksheet_xml(jobs[k][0], styles, **jobs[k][1])) for k in mine}
-    forked = result()
+    try:
+        done: dict[int, Written] = {k: _encoded(worksheet_xml(jobs[k][0], styles, **jobs[k][1])) for k in mine}
+    finally:
+        forked = result()  # always waited for, so that no forked process outlives a failure here
     for k, w in zip(theirs, forked or [_encoded(worksheet_xml(jobs[k][0], styles, **jobs[k][1])) for k in theirs]):
         done[k] = w
     return [done[k] for k in range(len(jobs))]
@@ -464,8 +466,13 @@ def _in_fork(jobs: Sequence[tuple[OutputSheet, dict[str, Any]]], styles: S.Style
 
     try:
         r, w = os.pipe()
+    except OSError:
+        return lambda: None
+    try:
         pid = os.fork()
     except OSError:
+        os.close(r)
+        os.close(w)
         return lambda: None
     if pid == 0:  # the forked process: render, send, leave at once (no clean-up of the parent's state)
         code = 1
