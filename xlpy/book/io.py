@@ -192,21 +192,27 @@ class FileBook:
 
 
 def write_new_workbook(path: str | os.PathLike, sheets: Sequence[OutputSheet]) -> Path:
-    """A new workbook holding only ``sheets`` (error lists, province workbooks), written
+    """A new workbook holding only ``sheets`` (error lists, benchmark data), written
     atomically with the same writer as the output sheets of a block's workbook."""
-    from ..fsio import atomic_write
-    from .surgery import blank_package_bytes, plan
+    from .surgery import blank_package_bytes
 
-    path = Path(path)
-    pkg = Package(path, blank_package_bytes())
-    changes = plan(pkg, sheets)
+    return write_package(Package(Path(path), blank_package_bytes()), sheets)
+
+
+def write_package(pkg: Package, sheets: Sequence[OutputSheet]) -> Path:
+    """``pkg`` (a package built in memory: a blank workbook, a new province workbook's input
+    sheets) with ``sheets`` put in by the surgical writer, written atomically to its path."""
+    from ..fsio import atomic_write
+    from .surgery import plan
+
+    changes = plan(pkg, list(sheets))
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as fh:
             pkg.write(fh, changes)
 
-    atomic_write(path, write)
-    return path
+    atomic_write(pkg.path, write)
+    return pkg.path
 
 
 class GridBook:

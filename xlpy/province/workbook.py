@@ -129,21 +129,12 @@ def blank_province_package(path: str | Path, settings: Mapping[str, Any] | None 
 
 
 def write_province_workbook(pkg: Any, outputs: Sequence[Any]) -> Path:
-    """``pkg`` (:func:`blank_province_package`) with ``outputs`` put in by the surgical writer,
-    written atomically to its path."""
-    from ..book.surgery import plan
-    from ..fsio import atomic_write
-
-    changes = plan(pkg, list(outputs))
-    level = 1 if sum(len(v or b"") for v in changes.values()) > 8_000_000 else 6
-
-    def write(tmp: Path) -> None:
-        with open(tmp, "wb") as fh:
-            pkg.write(fh, changes, level=level)
+    """``pkg`` (:func:`blank_province_package`) with ``outputs`` put in, written atomically to its
+    path (its folder created)."""
+    from ..book.io import write_package
 
     pkg.path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(pkg.path, write)
-    return pkg.path
+    return write_package(pkg, outputs)
 
 
 def _blank_workbook(settings: Mapping[str, Any] | None, expected: list[Mapping[str, Any]] | None, given: Sequence[str]) -> Any:
