@@ -369,24 +369,29 @@ class Package:
         """Refuse sheet ``name``'s part if its prolog (what comes before the root element: where a
         document type must be declared) declares one, looked at before the cell reader parses it.
         The head of the part is enough unless the prolog is longer (never so in Excel's files)."""
-        ref = self.sheet(name)
-        if ref is None or not ref.part or ref.part not in self.infos:
+        part = self._sheet_part(name)
+        if part is None:
             return
-        declares = _prolog_declares(self._read_raw(ref.part, 256))
+        declares = _prolog_declares(self._read_raw(part, 256))
         if declares is None:  # the prolog goes on past the head: look at the whole part
-            declares = _prolog_declares(self.read(ref.part))
+            declares = _prolog_declares(self.read(part))
         if declares:
-            raise self._doctype_error(ref.part)
+            raise self._doctype_error(part)
 
     def sheet_xml(self, name: str) -> bytes | None:
         """The worksheet part of sheet ``name``, refused if it declares a document type or entities
         (None when the workbook names no part for it)."""
-        ref = self.sheet(name)
-        if ref is None or not ref.part or ref.part not in self.infos:
+        part = self._sheet_part(name)
+        if part is None:
             return None
-        data = self.read(ref.part)
-        self._refuse_doctype(ref.part, data)
+        data = self.read(part)
+        self._refuse_doctype(part, data)
         return data
+
+    def _sheet_part(self, name: str) -> str | None:
+        """The worksheet part of sheet ``name``, when the workbook names one the package holds."""
+        ref = self.sheet(name)
+        return ref.part if ref is not None and ref.part and ref.part in self.infos else None
 
     def has(self, name: str) -> bool:
         return name in self.infos
