@@ -419,32 +419,36 @@ def render_sheets(jobs: Sequence[tuple[OutputSheet, dict[str, Any]]], styles: S.
     and a forked one, by their cells.  Every style any sheet uses is added to ``styles`` first,
     so both processes number styles alike; should the forked process still need a new one, or
     fail, this one renders its sheets as well."""
-    sizes = [len(out.rows) * out.ncols for out, _kw in jobs]
-    mine = list(range(len(jobs)))
-    theirs: list[int] = []
-    if sum(sizes) >= 2 * FORK_FROM and _can_fork():
-        load = [0, 0]
-        for k in sorted(mine, key=lambda k: -sizes[k]):  # largest first, each to the lighter side
-            side = 0 if load[0] <= load[1] else 1
-            load[side] += sizes[k]
-            if side:
-                theirs.append(k)
-        if min(load) >= FORK_FROM:
-            mine = [k for k in mine if k not in theirs]
-        else:
-            theirs = []
-    if not theirs:
-        return [_encoded(worksheet_xml(out, styles, **kw)) for out, kw in jobs]
+
+    def here(k: int) -> Written:
+        out, kw = jobs[k]
+        return _encoded(worksheet_xml(out, styles, **kw))
+
+    theirs = _forked_share([len(out.rows) * out.ncols for out, _kw in jobs])
+    if not theirs or not _can_fork():
+        return [here(k) for k in range(len(jobs))]
     for out, _kw in jobs:
         sheet_styles(out, styles)
     result = _in_fork([jobs[k] for k in theirs], styles)
     try:
-        done: dict[int, Written] = {k: _encoded(worksheet_xml(jobs[k][0], styles, **jobs[k][1])) for k in mine}
+        done = {k: here(k) for k in range(len(jobs)) if k not in theirs}
     finally:
         forked = result()  # always waited for, so that no forked process outlives a failure here
-    for k, w in zip(theirs, forked or [_encoded(worksheet_xml(jobs[k][0], styles, **jobs[k][1])) for k in theirs]):
-        done[k] = w
+    done.update(zip(theirs, forked or [here(k) for k in theirs]))
     return [done[k] for k in range(len(jobs))]
+
+
+def _forked_share(sizes: list[int]) -> list[int]:
+    """The sheets (positions) a forked process renders: sheets dealt largest first, each to the
+    side with fewer cells so far; none unless both sides get at least ``FORK_FROM`` cells."""
+    load = [0, 0]
+    theirs = []
+    for k in sorted(range(len(sizes)), key=lambda k: -sizes[k]):
+        side = 0 if load[0] <= load[1] else 1
+        load[side] += sizes[k]
+        if side:
+            theirs.append(k)
+    return theirs if min(load) >= FORK_FROM else []
 
 
 def _encoded(w: Written) -> Written:
