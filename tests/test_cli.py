@@ -1,8 +1,12 @@
 """The xlpy command: demo, compute, exit codes, help."""
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from conftest import ROOT, edit_cells
 from xlpy.schema import core as L
@@ -107,3 +111,33 @@ def test_new_then_prepare_builds_score_sheets(tmp_path):
     assert out.returncode == 0 and openpyxl.load_workbook(path)[L.SELF]["C2"].value == 55
     res = json.loads(xlpy("compute", path, "--json").stdout)
     assert [(u["code"], u["total"], u["rank"]) for u in res["data"]["units"]] == [("SGD", 98, 1), ("SYT", 91, 2)]
+
+
+# numpy's OpenBLAS starts a thread per core at import; xlpy makes no linear-algebra calls
+THREADS_AFTER_NUMPY = r"""
+import os, sys
+import xlpy.cli as cli
+def main(argv=None):
+    import numpy  # noqa: F401
+    print(len(os.listdir("/proc/self/task")))
+    return 0
+cli.main = main
+if sys.argv[1] == "entry":
+    cli.entry()
+else:
+    main()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir() or (os.cpu_count() or 1) < 2, reason="threads counted in /proc, on 2+ cores")
+def test_the_command_leaves_numpy_one_thread():
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+
+    def threads(how: str) -> int:
+        out = subprocess.run([sys.executable, "-P", "-c", THREADS_AFTER_NUMPY, how], capture_output=True, text=True, env=env, check=True)
+        return int(out.stdout.split()[-1])
+
+    assert threads("entry") == 1  # the xlpy command: no OpenBLAS threads
+    assert threads("plain") > 1  # the same import without it starts them (so the check above can fail)
+    env["OPENBLAS_NUM_THREADS"] = "2"  # a setting the user made is kept
+    assert threads("entry") == 2

@@ -301,7 +301,11 @@ def entry() -> None:
     with numpy and xlpy loaded that took 10–15 ms of a 150 ms compute, just before the
     operating system frees the whole process.  ``gc.freeze()`` leaves those objects out of
     it.  Nothing is lost: every file xlpy writes is closed (and the workbook fsynced) before
-    :func:`main` returns, and xlpy's own code makes no reference cycles (``xlpy.actions.GC_NOTE``)."""
+    :func:`main` returns, and xlpy's own code makes no reference cycles (``xlpy.actions.GC_NOTE``).
+    numpy is not imported yet: its linear algebra is left to one thread (:func:`xlpy.procs.one_blas_thread`)."""
+    from .procs import one_blas_thread
+
+    one_blas_thread()
     rc = main()
     import gc
 

@@ -12,3 +12,13 @@ import sys
 
 def forks() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin"
+
+
+def one_blas_thread() -> None:
+    """Leave numpy's linear algebra (OpenBLAS) to one thread, for a process xlpy starts.
+
+    xlpy makes no linear-algebra calls, yet OpenBLAS starts a thread per core when numpy is
+    imported, and those threads spin: about 70 ms of CPU on a 2-core machine, for a compute
+    that takes 120 ms, taken from whatever else the officer's PC runs.  Effective only before
+    numpy is imported; a value the user set is kept."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
