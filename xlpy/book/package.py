@@ -293,8 +293,7 @@ class Package:
 
     def _workbook_part(self) -> str:
         rels = self.text("_rels/.rels") if "_rels/.rels" in self.infos else ""
-        for m in re.finditer(r"<Relationship\b[^>]*>", rels):
-            tag = m.group(0)
+        for tag in _RELATIONSHIP.findall(rels):
             if _attr(tag, "Type") in (REL_OFFICE_DOC, REL_STRICT_DOC):
                 target = _attr(tag, "Target").lstrip("/")
                 if target in self.infos:

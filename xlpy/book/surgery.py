@@ -18,7 +18,7 @@ from typing import Sequence
 
 from ..core.problems import UserError
 from . import sheet as W
-from .package import Package, _attr, relative, rels_part, resolve, unescape_attr
+from .package import _RELATIONSHIP, _SHEET_TAG, Package, _attr, relative, rels_part, resolve, unescape_attr
 from .styles import MINIMAL_STYLES, StyleSheet
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -208,8 +208,7 @@ def _empty_rels() -> str:
 
 def _rel_types(rels: str) -> dict[str, tuple[str, str]]:
     out = {}
-    for m in re.finditer(r"<Relationship\b[^>]*>", rels):
-        tag = m.group(0)
+    for tag in _RELATIONSHIP.findall(rels):
         out[_attr(tag, "Id")] = (_attr(tag, "Type"), unescape_attr(_attr(tag, "Target")))
     return out
 
@@ -308,7 +307,7 @@ def _rename_sheet(wb: str, rid: str, name: str) -> str:
             return re.sub(r'\sname="[^"]*"', f' name="{W.attr_xml(name)}"', tag, count=1)
         return tag
 
-    return re.sub(r"<(?:\w+:)?sheet\b[^>]*/?>", fix, wb)
+    return _SHEET_TAG.sub(fix, wb)
 
 
 def _set_print_titles(wb: str, index: int, ref: str) -> str:
