@@ -1,5 +1,6 @@
-"""Whether xlpy may hand work to forked processes (reading a province's blocks, rendering
-large output sheets): on POSIX systems other than macOS.  A forked process starts with
+"""The processes xlpy runs in: whether it may hand work to forked processes (reading a
+province's blocks, rendering large output sheets), and how a process it starts sets up
+numpy's threads.  Forking is for POSIX systems other than macOS.  A forked process starts with
 everything this one has imported and built, for nothing; on macOS, Python itself starts
 processes by spawning (since 3.8), because system frameworks loaded in a process do not
 survive a fork, and on Windows there is no fork."""
