@@ -207,9 +207,9 @@ def test_a_score_sheet_reads_the_same_whatever_its_row_and_column_order(data):
 
 
 def test_settings_keys_typed_as_declared_or_loosely_read_alike():
-    """read_settings takes a key typed exactly as declared without reading it again; a key typed in
-    other case, with extra spaces or in decomposed Unicode gives the same values and cells (the
-    decomposed one also says it was normalised)."""
+    """read_settings reads a key typed in other case, with extra spaces or in decomposed Unicode as
+    the same key typed exactly as declared: the same values and cells (the decomposed one also says
+    it was normalised)."""
     from xlpy.core.problems import Problems
     from xlpy.schema.base import read_settings
 
