@@ -149,6 +149,7 @@ def _run(book: Any, out: Path | None, sources: list[Path], jobs: int | None, rep
         probs.add(e.code, "", "", "", "", e.message)
         return Result(False, e.message, problems=probs)
     prov.seconds["write"] = time.perf_counter() - t0
+    saved = list(written)  # the workbook's file (none for a workbook open in Excel that was never saved)
     for f in prov.files:
         probs.extend(f.problems)
     notes: list[str] = []
@@ -165,7 +166,11 @@ def _run(book: Any, out: Path | None, sources: list[Path], jobs: int | None, rep
         except TemplateError as e:
             notes.append(str(e))
             probs.add("pdf_failed" if report == "pdf" else "unknown_variable", "", "", "", "", str(e), Severity.WARNING)
-    msg = summary(prov) + (f" Sổ tính cấp tỉnh: {written[0]}" if written else "")
+    msg = summary(prov) + (f" Sổ tính cấp tỉnh: {written[0]}." if saved else "")
+    made = written[len(saved):]
+    if made:
+        kinds = ", ".join("Word" if f.suffix == ".docx" else "PDF" for f in made)
+        msg += f" Báo cáo tổng hợp ({kinds}): {made[0].parent}."
     if notes:
         msg += " " + " ".join(notes)
     return Result(True, msg, data=_data(prov), problems=probs, files=written, table=_table(prov))
