@@ -13,9 +13,9 @@ from typing import Any
 
 from .. import vn
 from ..rules.model import CHO_QUYET_DINH, DAT, KHONG_DAT, VUOT
-from ..rules.titles import title_name
+from ..rules.titles import SUBJECT_LABELS, TITLES, title_name
 from .checks import PROVINCE_TITLES
-from .model import Province
+from .model import Province, Row
 
 TEMPLATE = "bao-cao-tinh.docx"
 STEM = "bao-cao-tong-hop-cum-khoi"
@@ -44,6 +44,18 @@ SCHEMA: dict[str, tuple[str, ...] | None] = {
 
 def _text(v: Any) -> str:
     return vn.nfc(v).strip() if v is not None else ""
+
+
+def _row_label(r: Row) -> str:
+    """What a check row is about, as the report names it: its block, or for a province-wide quota
+    its title and subject (“Tỷ lệ toàn tỉnh – Bằng khen của Chủ tịch UBND tỉnh (tập thể)”)."""
+    if r.block:
+        return r.block
+    if r.title and r.section == "Tỷ lệ toàn tỉnh":
+        title = TITLES.get(r.title)
+        both = title is not None and len(title.subjects) > 1 and r.subject in SUBJECT_LABELS  # a Bằng khen: whose cap?
+        return f"{r.section} – {title_name(r.title)}" + (f" ({SUBJECT_LABELS[r.subject].lower()})" if both else "")
+    return r.section or r.scope
 
 
 def context(prov: Province, today: dt.date | None = None) -> dict[str, Any]:
@@ -100,16 +112,16 @@ def context(prov: Province, today: dt.date | None = None) -> dict[str, Any]:
     awards = [{"title": title_name(t), "n": sum(c.values()), "ok": c[DAT], "not_ok": c[KHONG_DAT], "over": c[VUOT],
                "pending": c[CHO_QUYET_DINH]} for t, c in by_title.items() if sum(c.values())]
     proposed = Counter((p.title, p.subject) for p in prov.proposals)
-    caps = [{"name": r.section + (f" – {title_name(r.title)}" if r.title and r.section == "Tỷ lệ toàn tỉnh" else ""),
-             "verdict": STATUS.get(r.verdict, r.verdict), "numbers": _plain(r.numbers)}
+    caps = [{"name": _row_label(r), "verdict": STATUS.get(r.verdict, r.verdict), "numbers": _plain(r.numbers)}
             for r in prov.rows if r.rule_id in ("T-02", "T-03", "T-04", "T-05", "T-06") and proposed[(r.title, r.subject)]]
     co_cp = [{"stt": k + 1, "name": p.name or p.code, "block": names[p.block], "verdict": STATUS.get(p.verdict, p.verdict),
               "reason": _plain(p.reason)} for k, p in enumerate(x for x in prov.proposals if x.title == "CO_CP")]
     bad = [{"file": f.file, "n": len(f.errors), "first": (f.errors[0].message if f.errors else "")}
            for f in prov.files if not f.ok and not f.province_book]
-    pending = [_plain(f"{r.block}: {r.fix or r.numbers}") for r in prov.rows
+    pending = [_plain(f"{_row_label(r)}: {r.fix or r.numbers}") for r in prov.rows
                if r.verdict == CHO_QUYET_DINH and r.rule_id in ("T-01", "T-02", "T-03", "T-04", "T-05", "T-06", "T-07")]
-    year = s.year or (s.round_date.year if s.round_date else None)
+    years = {b.year for b in prov.blocks if b.year}  # no year set for the province: the one its blocks agree on
+    year = s.year or (s.round_date.year if s.round_date else None) or (years.pop() if len(years) == 1 else None)
     province = {
         "name": name or "…", "name_upper": vn.upper_vi(name or "…"), "year": str(year) if year else "…",
         "round_label": f"năm {year}" if year else "",
