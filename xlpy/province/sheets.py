@@ -79,8 +79,8 @@ def results_sheet(prov: Province) -> OutputSheet:
     header = ["Khối", "Hạng", "Xếp thứ", "Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Xếp loại", "Ghi chú"]
     notes = ["Hạng, xếp thứ và xếp loại trong khối, tính lại từ sổ tính của khối theo cách tính của khối (một lượt cho mọi khối).",
              "Điểm của các khối khác thang điểm, tiêu chí: không so sánh giữa các khối."]
-    return OutputSheet(P.RESULTS, header, rows, widths={0: 30, 1: 7, 2: 9, 3: 12, 4: 40, 5: 11, 6: 28, 7: 50},
-                       formats={5: FMT}, wrap=set(), title=_title(prov, "Kết quả chấm điểm, xếp hạng các cụm, khối"), notes=notes,
+    return OutputSheet(P.RESULTS, header, rows, widths={0: 34, 1: 7, 2: 9, 3: 12, 4: 40, 5: 11, 6: 28, 7: 50},
+                       formats={5: FMT}, wrap={0, 4, 7}, title=_title(prov, "Kết quả chấm điểm, xếp hạng các cụm, khối"), notes=notes,
                        landscape=True)
 
 
