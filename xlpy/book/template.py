@@ -198,6 +198,20 @@ def _matrix_sheet(wb, name: str, units: Sequence[Mapping[str, Any]], criteria: S
     ws.sheet_properties.tabColor = "F9A825"
 
 
+def guide_sheet(ws, name: str, lines: Sequence[tuple[str, bool]]) -> None:
+    """A workbook's first sheet: its guide lines (text, bold), one per row, printed on landscape
+    pages as wide as its lines."""
+    ws.title = name
+    for i, (text, bold) in enumerate(lines, start=1):
+        put(ws, i, 1, text).font = Font(bold=bold, size=14 if i == 1 else 11)
+    ws.column_dimensions["A"].width = 130
+    ws.sheet_properties.tabColor = "1F4E79"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+
+
 def output_placeholder(wb, name: str, button: str = "Tính điểm") -> None:
     ws = wb.create_sheet(name)
     ws["A1"] = f"Trang “{name}” do xlpy ghi khi bấm {button}; không nhập dữ liệu ở đây."
@@ -232,12 +246,7 @@ def build_workbook(
         cls = classes if classes is not None else [(c.name, c.min_pct) for c in DEFAULT_CLASSES]
         tables[S.CLASSES] = [{"name": n, "min_pct": p} for n, p in cls]
     wb = openpyxl.Workbook()
-    guide = wb.active
-    guide.title = S.GUIDE
-    for i, (text, bold) in enumerate(GUIDE_LINES, start=1):
-        put(guide, i, 1, text).font = Font(bold=bold, size=14 if i == 1 else 11)
-    guide.column_dimensions["A"].width = 130
-    guide.sheet_properties.tabColor = "1F4E79"
+    guide_sheet(wb.active, S.GUIDE, GUIDE_LINES)
     settings_sheet(wb, settings or {}, declared())
     for t in (S.UNIT_TABLE, S.CRITERIA_TABLE, S.BAND_TABLE, S.CLASS_TABLE):
         input_table_sheet(wb, t, tables.get(t.sheet, []), blank_rows=0 if t is S.CLASS_TABLE else blank_rows)

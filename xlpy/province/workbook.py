@@ -139,17 +139,11 @@ def write_province_workbook(pkg: Any, outputs: Sequence[Any]) -> Path:
 
 def _blank_workbook(settings: Mapping[str, Any] | None, expected: list[Mapping[str, Any]] | None, given: Sequence[str]) -> Any:
     import openpyxl
-    from openpyxl.styles import Font
 
     from ..book import template as T
 
     wb = openpyxl.Workbook()
-    guide = wb.active
-    guide.title = P.GUIDE
-    for i, (text, bold) in enumerate(GUIDE_LINES, start=1):
-        T.put(guide, i, 1, text).font = Font(bold=bold, size=14 if i == 1 else 11)
-    guide.column_dimensions["A"].width = 130
-    guide.sheet_properties.tabColor = "1F4E79"
+    T.guide_sheet(wb.active, P.GUIDE, GUIDE_LINES)
     T.settings_sheet(wb, settings or {}, P.SETTINGS_SPECS, name=P.SETTINGS)
     T.input_table_sheet(wb, P.EXPECTED_TABLE, expected or [], blank_rows=0 if expected else 20)
     for name in P.OUTPUTS:
