@@ -35,7 +35,7 @@ ROUND = dt.date(2025, 12, 8)
 
 
 def block(path: Path, name: str, units: list[tuple], proposals: list[tuple], *, round_date: dt.date = ROUND,
-          people: list[dict] | None = None) -> Path:
+          people: list[dict] | None = None, year: int = 2025) -> Path:
     """A block workbook.  ``units``: (code, name, C1, C2, women %, grade); ``proposals``:
     (subject, code, title, outstanding) — rows 2, 3, … of “Đề nghị khen thưởng”."""
     crit = [{"code": c, "name": f"Tiêu chí {c}", "kind": "Điểm", "max_points": 10} for c in ("C1", "C2")]
@@ -47,7 +47,7 @@ def block(path: Path, name: str, units: list[tuple], proposals: list[tuple], *, 
     tables = {S.UNITS: us, S.CRITERIA: crit, R.COLLECTIVES: colls, R.PROPOSALS: props}
     if people:
         tables[R.PEOPLE] = people
-    return build_workbook(path, settings={"Tên khối": name, "Năm": 2025, "Ngày xét": round_date, "Điểm tối đa": 20},
+    return build_workbook(path, settings={"Tên khối": name, "Năm": year, "Ngày xét": round_date, "Điểm tối đa": 20},
                           tables=tables, stages={"self": scores, "block": scores})
 
 
@@ -320,6 +320,12 @@ def test_shared_lead_awaits_the_council_and_government_flag(tmp_path):
     assert "Đồng hạng 1 với Sở Công Thương (A2)" in a["Lý do"] and "Hội đồng Thi đua – Khen thưởng tỉnh" in a["Lý do"]
     t01 = next(c for c in checks(out) if c["Mã quy định"] == "T-01" and c["Khối"] == "Khối A")
     assert t01["Kết luận"] == "chờ quyết định" and "đồng hạng 1 chưa phân định" in t01["Số liệu"]
+    # the results sheet's note on the shared lead wraps inside its column, on a row tall enough for it
+    ws = openpyxl.load_workbook(out)[P.RESULTS]
+    head = next(c for row in ws.iter_rows() for c in row if c.value == "Ghi chú")
+    note = next(c for (c,) in ws.iter_rows(min_row=head.row + 1, min_col=head.column, max_col=head.column) if c.value)
+    assert len(note.value) > 50, note.value  # longer than its column is wide
+    assert note.alignment.wrap_text and ws.row_dimensions[note.row].height > 15
     assert v[("Khối B", "B1", CO)] == "Đạt" and v[("Khối C", "C1", CO)] == "Đạt"
     # holders: B1, C1 (A1 awaits) → cap = floor(50 % × 2) = 1.  B1 holds a Cờ tỉnh; A1's is awaited;
     # C2 never had one.  B1 (80 % women) comes before A1 (30 %) in the declared order → B1 keeps the place.
@@ -502,6 +508,8 @@ def test_province_report_pdf(province1, tmp_path):
     assert r.ok, r.message
     pdf = tmp_path / "tinh-bao-cao" / "bao-cao-tong-hop-cum-khoi.pdf"
     assert pdf.exists() and pdf in r.files
+    # the message names both things made (the CLI prints only the message)
+    assert f"Sổ tính cấp tỉnh: {out}. Báo cáo tổng hợp (Word, PDF): {pdf.parent}." in r.message, r.message
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = " ".join(text.split())
     for s in ("SỞ NỘI VỤ TỈNH QUẢNG NAM", "BAN THI ĐUA – KHEN THƯỞNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -514,6 +522,36 @@ def test_province_report_pdf(province1, tmp_path):
     png = tmp_path / "trang"
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(png)], check=True)
     assert list(tmp_path.glob("trang*.png"))
+
+
+def test_report_names_what_a_province_wide_tie_is_about(tmp_path):
+    """A tie at the cut of a province-wide cap is listed for the council under its title and subject
+    (a block's own question under the block)."""
+    from xlpy.province import report
+
+    # A2 and B1: both 2nd in their block, both 40 % women → equal in the declared order; 6 × 20 % = 1,2 → 1 place
+    block(tmp_path / "a.xlsx", "Khối Kinh tế", [("A1", "Sở Tài chính", 10, 10, 75, HTXS), ("A2", "Sở Công Thương", 8, 8, 40, HTXS),
+                                               ("A3", "Sở Xây dựng", 6, 6, 30, HTT)], [("Tập thể", "A2", BK, True)])
+    block(tmp_path / "b.xlsx", "Khối Văn hóa – Xã hội", [("B1", "Sở Y tế", 9, 9, 40, HTXS), ("B2", "Sở Giáo dục", 10, 9, 60, HTXS),
+                                                        ("B3", "Sở Du lịch", 5, 5, 50, HTT)], [("Tập thể", "B1", BK, True)])
+    files, _ = RD.block_files([tmp_path])
+    ctx = report.context(consolidate(files, ProvinceSettings(year=2025, bk_tt_pct=20), jobs=1))
+    assert ctx["pending"] == [
+        "Tỷ lệ toàn tỉnh – Bằng khen của Chủ tịch UBND tỉnh (tập thể): 1 suất cho 2 đề nghị bằng nhau: Sở Công Thương "
+        "(A2, Khối Kinh tế), Sở Y tế (B1, Khối Văn hóa – Xã hội) — Hội đồng Thi đua – Khen thưởng tỉnh quyết định (hoặc bỏ phiếu)"]
+    assert [c["name"] for c in ctx["caps"]] == ["Tỷ lệ toàn tỉnh – Bằng khen của Chủ tịch UBND tỉnh (tập thể)"]
+
+
+def test_report_year_from_the_blocks_when_the_province_sets_none(province1, tmp_path):
+    from xlpy.province import report
+
+    files, _ = RD.block_files([province1["blocks"]])
+    ctx = report.context(consolidate(files, ProvinceSettings(), jobs=1))
+    assert (ctx["province"]["year"], ctx["province"]["round_label"]) == ("2025", "năm 2025")  # every block is of 2025
+    other = tmp_path / "khoi-cu-2024.xlsx"  # a block of another year: no year is guessed
+    block(other, "Khối Cũ", [("X1", "Sở Cũ", 5, 5, 30, HTT)], [], round_date=dt.date(2024, 12, 10), year=2024)
+    ctx = report.context(consolidate([*files, other], ProvinceSettings(), jobs=1))
+    assert (ctx["province"]["year"], ctx["province"]["round_label"]) == ("…", "")
 
 
 def test_province_template_uses_only_the_context_it_is_given(province1):

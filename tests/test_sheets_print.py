@@ -152,3 +152,21 @@ def test_output_sheets_are_the_declared_ones(computed):
     written = set(sheet_parts(book))
     assert {S.RESULTS} <= written
     assert written & set(output_sheets()) <= set(output_sheets())
+
+
+def test_the_guide_sheets_print_as_wide_as_their_lines(tmp_path):
+    """The first sheet of a new block workbook and of a new province workbook (130 characters
+    wide): landscape A4, one page wide."""
+    from xlpy.province.workbook import new_province_workbook
+    from xlpy.schema import province as P
+
+    block = tmp_path / "khoi.xlsx"
+    assert actions.run("new", path=block).ok
+    province = new_province_workbook(tmp_path / "tinh.xlsx", {}, None)
+    for book, guide in ((block, S.GUIDE), (province, P.GUIDE)):
+        with zipfile.ZipFile(book) as z:
+            xml = z.read(sheet_parts(book)[guide]).decode()
+        assert '<pageSetUpPr fitToPage="1"/>' in xml, book
+        setup = re.search(r"<pageSetup\b[^>]*/>", xml).group(0)
+        for attr in ('orientation="landscape"', 'paperSize="9"', 'fitToWidth="1"', 'fitToHeight="0"'):
+            assert attr in setup, (book, attr)
