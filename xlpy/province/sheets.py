@@ -109,7 +109,7 @@ def proposals_sheet(prov: Province) -> OutputSheet:
     ]
     return OutputSheet(P.PROPOSALS, header, rows,
                        widths={0: 28, 1: 6, 2: 9, 3: 12, 4: 28, 5: 26, 6: 30, 7: 11, 8: 8, 9: 14, 10: 14, 11: 10, 12: 60},
-                       wrap={4, 5, 6, 12}, title=_title(prov, "Đề nghị khen thưởng của các cụm, khối"), notes=notes, landscape=True)
+                       wrap={0, 4, 5, 6, 12}, title=_title(prov, "Đề nghị khen thưởng của các cụm, khối"), notes=notes, landscape=True)
 
 
 def checks_sheet(prov: Province) -> OutputSheet:
@@ -128,7 +128,7 @@ def checks_sheet(prov: Province) -> OutputSheet:
         f"{len(prov.rows)} dòng kiểm tra: " + ", ".join(f"{c[k]} {k}" for k in (DAT, KHONG_DAT, VUOT, CHO_QUYET_DINH) if c[k]) + ".",
     ]
     return OutputSheet(P.CHECKS, header, rows, widths={0: 16, 1: 26, 2: 20, 3: 24, 4: 18, 5: 9, 6: 13, 7: 70, 8: 45, 9: 55},
-                       wrap={1, 7, 8, 9}, title=_title(prov, "Kiểm tra cấp tỉnh"), notes=notes, landscape=True)
+                       wrap={0, 1, 2, 3, 4, 7, 8, 9}, title=_title(prov, "Kiểm tra cấp tỉnh"), notes=notes, landscape=True)
 
 
 def errors_sheet(prov: Province) -> OutputSheet:
