@@ -544,10 +544,14 @@ def test_report_names_what_a_province_wide_tie_is_about(tmp_path):
 
 def test_report_year_from_the_blocks_when_the_province_sets_none(province1, tmp_path):
     from xlpy.province import report
+    from xlpy.province.sheets import form_sheet, results_sheet
 
     files, _ = RD.block_files([province1["blocks"]])
-    ctx = report.context(consolidate(files, ProvinceSettings(), jobs=1))
+    prov = consolidate(files, ProvinceSettings(), jobs=1)
+    ctx = report.context(prov)
     assert (ctx["province"]["year"], ctx["province"]["round_label"]) == ("2025", "năm 2025")  # every block is of 2025
+    assert results_sheet(prov).title.endswith("năm 2025")
+    assert "Năm 2025" in [c.value for line in form_sheet(prov).preamble for c in line if hasattr(c, "value")]
     other = tmp_path / "khoi-cu-2024.xlsx"  # a block of another year: no year is guessed
     block(other, "Khối Cũ", [("X1", "Sở Cũ", 5, 5, 30, HTT)], [], round_date=dt.date(2024, 12, 10), year=2024)
     ctx = report.context(consolidate([*files, other], ProvinceSettings(), jobs=1))

@@ -182,3 +182,13 @@ class Province:
 
     def block_of(self, i: int) -> BlockFile:
         return self.blocks[i]
+
+    @property
+    def year(self) -> int | None:
+        """The year consolidated, as the sheets, the form and the report name it: the one set on
+        “Cài đặt tỉnh” (or its round date's), else the one year every consolidated block is of."""
+        s = self.settings
+        if s.year or s.round_date:
+            return s.year or s.round_date.year  # type: ignore[union-attr]
+        years = {b.year for b in self.blocks if b.year}
+        return years.pop() if len(years) == 1 else None

@@ -120,8 +120,7 @@ def context(prov: Province, today: dt.date | None = None) -> dict[str, Any]:
            for f in prov.files if not f.ok and not f.province_book]
     pending = [_plain(f"{_row_label(r)}: {r.fix or r.numbers}") for r in prov.rows
                if r.verdict == CHO_QUYET_DINH and r.rule_id in ("T-01", "T-02", "T-03", "T-04", "T-05", "T-06", "T-07")]
-    years = {b.year for b in prov.blocks if b.year}  # no year set for the province: the one its blocks agree on
-    year = s.year or (s.round_date.year if s.round_date else None) or (years.pop() if len(years) == 1 else None)
+    year = prov.year
     province = {
         "name": name or "…", "name_upper": vn.upper_vi(name or "…"), "year": str(year) if year else "…",
         "round_label": f"năm {year}" if year else "",

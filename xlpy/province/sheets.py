@@ -19,7 +19,7 @@ FMT = "0.00"
 def _title(prov: Province, what: str) -> str:
     s = prov.settings
     where = f"tỉnh {s.province_name}" if s.province_name else ""
-    when = f"năm {s.year}" if s.year else ""
+    when = f"năm {prov.year}" if prov.year else ""
     tail = " ".join(x for x in (where, when) if x)
     return f"{what} – {tail}" if tail else what
 
@@ -212,7 +212,7 @@ def form_sheet(prov: Province) -> OutputSheet:
          f"Đơn vị nhận báo cáo: {s.receiving_unit or '…'}"],
         ["Ngày nhận báo cáo: ngày 15 tháng 12 năm báo cáo"],
         [Styled("SỐ LƯỢNG KHEN THƯỞNG CẤP BỘ, BAN, NGÀNH, ĐOÀN THỂ TRUNG ƯƠNG VÀ TỈNH, THÀNH PHỐ TRỰC THUỘC TRUNG ƯƠNG", center_title)],
-        [Styled(f"Năm {s.year or '…'}", italic_center)],
+        [Styled(f"Năm {prov.year or '…'}", italic_center)],
     ]
     head_above = [["Chỉ tiêu", "Mã số", "Đơn vị tính", "Tổng số", "Chia ra", "", "", ""]]
     header = ["Chỉ tiêu", "Mã số", "Đơn vị tính", "Tổng số", "Bằng khen",
