@@ -154,19 +154,33 @@ def test_output_sheets_are_the_declared_ones(computed):
     assert written & set(output_sheets()) <= set(output_sheets())
 
 
-def test_the_guide_sheets_print_as_wide_as_their_lines(tmp_path):
-    """The first sheet of a new block workbook and of a new province workbook (130 characters
-    wide): landscape A4, one page wide."""
+def test_new_workbooks_print_one_page_wide(tmp_path):
+    """Every sheet of a new block workbook and of a new province workbook prints on A4 one page
+    wide: the guide (130 characters) and the settings (144) landscape, the classes sheet (two columns) portrait;
+    the input sheets repeat their header row on every page."""
+    from xlpy.features import input_sheets
     from xlpy.province.workbook import new_province_workbook
     from xlpy.schema import province as P
 
     block = tmp_path / "khoi.xlsx"
     assert actions.run("new", path=block).ok
     province = new_province_workbook(tmp_path / "tinh.xlsx", {}, None)
-    for book, guide in ((block, S.GUIDE), (province, P.GUIDE)):
+    orientation = {S.GUIDE: "landscape", P.GUIDE: "landscape", S.SETTINGS: "landscape", P.SETTINGS: "landscape",
+                   S.CLASSES: "portrait"}
+    for book, inputs in ((block, input_sheets()), (province, [P.SETTINGS, P.EXPECTED])):
+        parts = sheet_parts(book)
         with zipfile.ZipFile(book) as z:
-            xml = z.read(sheet_parts(book)[guide]).decode()
-        assert '<pageSetUpPr fitToPage="1"/>' in xml, book
-        setup = re.search(r"<pageSetup\b[^>]*/>", xml).group(0)
-        for attr in ('orientation="landscape"', 'paperSize="9"', 'fitToWidth="1"', 'fitToHeight="0"'):
-            assert attr in setup, (book, attr)
+            wb = z.read("xl/workbook.xml").decode()
+            guide = next(iter(parts))
+            inputs = [s for s in inputs if s != guide]
+            for sheet in [guide, *inputs]:
+                xml = z.read(parts[sheet]).decode()
+                assert '<pageSetUpPr fitToPage="1"/>' in xml, (book.name, sheet)
+                setup = re.search(r"<pageSetup\b[^>]*/>", xml).group(0)
+                for attr in ('paperSize="9"', 'fitToWidth="1"', 'fitToHeight="0"'):
+                    assert attr in setup, (book.name, sheet, attr)
+                if sheet in orientation:
+                    assert f'orientation="{orientation[sheet]}"' in setup, (book.name, sheet)
+                if sheet in inputs:
+                    index = list(parts).index(sheet)
+                    assert re.search(rf'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">[^<]*\$1:\$1</definedName>', wb), sheet

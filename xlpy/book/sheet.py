@@ -141,7 +141,7 @@ class OutputSheet(Record):
     def is_landscape(self) -> bool:
         if self.landscape is not None:
             return self.landscape
-        return sum(self.widths.get(j, 14) for j in range(self.ncols)) > 110
+        return sum(self.widths.get(j, 14) for j in range(self.ncols)) > LANDSCAPE_FROM
 
     @property
     def has_table(self) -> bool:
@@ -158,6 +158,7 @@ _ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # lookahead: "_x005F_x0041_
 CELL_LIMIT = 32_767  # the most characters an Excel cell holds
 
 
+LANDSCAPE_FROM = 110  # characters: a sheet wider than this prints on landscape pages
 LINE_PT = 15.0  # the height of one line of 11-point text, in points
 MAX_ROW_PT = 409.0  # Excel's tallest row
 

@@ -25,7 +25,7 @@ from ..schema import rules as R
 from ..schema import year as Y
 from ..schema.base import Setting, Table
 from . import styles as ST
-from .sheet import table_name
+from .sheet import LANDSCAPE_FROM, table_name
 
 THIN = Side(style="thin", color=ST.BORDER_COLOR)
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -128,6 +128,7 @@ def input_table_sheet(wb, table: Table, rows: Iterable[Mapping[str, Any]], *, bl
                                                f"Chọn một giá trị trong danh sách: {', '.join(col.choices)}"))
     ws.freeze_panes = "A2"
     ws.sheet_properties.tabColor = "F9A825"
+    print_setup(ws)
     return ws
 
 
@@ -164,6 +165,7 @@ def settings_sheet(wb, values: Mapping[str, Any], specs: Sequence[Setting], name
     add_table(ws, 1, 3, n - 1, table_name(name))
     ws.freeze_panes = "A2"
     ws.sheet_properties.tabColor = "F9A825"
+    print_setup(ws)
 
 
 def stage_columns(criteria: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -196,6 +198,20 @@ def _matrix_sheet(wb, name: str, units: Sequence[Mapping[str, Any]], criteria: S
     add_table(ws, 1, len(header), last - 1, table_name(name))
     ws.freeze_panes = "C2"
     ws.sheet_properties.tabColor = "F9A825"
+    print_setup(ws)
+
+
+def print_setup(ws, *, header: bool = True) -> None:
+    """Print ``ws`` on A4 pages one sheet wide (landscape when its columns are wider than
+    :data:`~xlpy.book.sheet.LANDSCAPE_FROM` characters), with its header row on every page."""
+    dims = ws.column_dimensions
+    width = sum(getattr(dims.get(get_column_letter(j)), "width", None) or 13 for j in range(1, ws.max_column + 1))
+    ws.page_setup.orientation = "landscape" if width > LANDSCAPE_FROM else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if header:
+        ws.print_title_rows = "1:1"
 
 
 def guide_sheet(ws, name: str, lines: Sequence[tuple[str, bool]]) -> None:
@@ -206,10 +222,7 @@ def guide_sheet(ws, name: str, lines: Sequence[tuple[str, bool]]) -> None:
         put(ws, i, 1, text).font = Font(bold=bold, size=14 if i == 1 else 11)
     ws.column_dimensions["A"].width = 130
     ws.sheet_properties.tabColor = "1F4E79"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    print_setup(ws, header=False)
 
 
 def output_placeholder(wb, name: str, button: str = "Tính điểm") -> None:
