@@ -295,6 +295,38 @@ def test_unit_in_two_blocks_and_two_flags_in_a_block(tmp_path):
     assert len(r.data["duplicates"]) == 2
 
 
+@pytest.mark.parametrize("listed", [False, True], ids=["no list", "in the list"])
+def test_one_block_sent_twice(tmp_path, listed):
+    """The same block in two files (a download saved twice): one T-12 row naming both files, whether
+    or not the province lists its blocks; its units are not “in two blocks” (no T-07), its
+    proposals wait until one file is kept; a unit it shares with another block still is T-07."""
+    d = tmp_path / "khoi"
+    d.mkdir()
+    units = [("A1", "Sở Tài chính", 10, 10, 50, HTXS), ("A2", "Sở Công Thương", 8, 8, 50, HTXS)]
+    block(d / "kinh-te.xlsx", "Khối Kinh tế", units, [("Tập thể", "A1", CO, False), ("Tập thể", "A2", BK, True)])
+    shutil.copy(d / "kinh-te.xlsx", d / "kinh-te (1).xlsx")
+    block(d / "noi-chinh.xlsx", "Nội chính", [("C1", "Sở Tư pháp", 10, 10, 50, HTXS), ("A2", "Sở Công Thương", 5, 5, 50, HTT)],
+          [("Tập thể", "C1", CO, False)])
+    out = tmp_path / "tinh.xlsx"
+    expected = [{"code": "KT", "name": "Khối Kinh tế"}, {"code": "NC", "name": "Nội chính"}] if listed else None
+    province_book(out, year=2025, bk_tt_pct=100, expected=expected)
+    r = run(d, out)
+    rows = checks(out)
+    t12 = [c for c in rows if c["Mã quy định"] == "T-12"]
+    assert [c["Số liệu"].split(";")[0] for c in t12] == ["Khối Kinh tế: hai tệp kinh-te (1).xlsx và kinh-te.xlsx"]
+    assert t12[0]["Kết luận"] == "không đạt"
+    # A2 is in Khối Kinh tế (both files) and in Nội chính: one T-07 group; A1, only in the two files, none
+    dups = [c["Số liệu"] for c in rows if c["Mã quy định"] == "T-07"]
+    assert len(dups) == 1 and "cùng mã “A2”" in dups[0] and "A1" not in dups[0], dups
+    props = [p for p in table(out, P.PROPOSALS) if p["Khối"] == "Khối Kinh tế"]
+    assert len(props) == 4 and all(p["Kết luận cấp tỉnh"] == "Chờ quyết định" and "T-12" in p["Mã quy định"] for p in props)
+    assert all("Khối có 2 tệp (kinh-te (1).xlsx, kinh-te.xlsx)" in p["Lý do"] for p in props)
+    assert verdicts(out)[("Nội chính", "C1", CO)] == "Đạt"
+    assert "1 khối có hai tệp" in r.message
+    if listed:
+        assert not [c for c in rows if c["Mã quy định"] == "T-08"]  # Khối Kinh tế did send a file
+
+
 # ---------------------------------------------------------------------------------------
 # 3. A shared lead; the Cờ of the Government only among holders of this round's Cờ tỉnh
 

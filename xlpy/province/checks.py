@@ -15,8 +15,10 @@ The province decides what only it can see, across blocks:
 * **T-07 a unit in two blocks** (same code, or same name after normalising): its
   proposals await the Ban's decision of where it belongs;
 * **T-08…T-13 the files**: blocks expected but missing, late (by the workbook's Ngày
-  xét or the file's modification date, as the settings say), not in the list, twice,
-  with errors (not consolidated), or of another year.
+  xét or the file's modification date, as the settings say), not in the list, twice
+  (one line of the list, or one Tên khối: the block's proposals wait until one file is
+  kept, and its units are not reported as in two blocks), with errors (not consolidated),
+  or of another year.
 
 Verdicts are those of the block check (``đạt``, ``không đạt``, ``vượt tỷ lệ``,
 ``chờ quyết định``); quotas are applied with the block check's own
@@ -31,7 +33,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any, Callable, Iterable
 
-from ..core.text import norm_many
+from ..core.text import fold, norm_many
 from ..rules.allocation import allot
 from ..rules.model import CHO_QUYET_DINH, CN, DAT, KHONG_DAT, TT, VUOT
 from ..rules.model import Proposal as RuleProposal
@@ -91,7 +93,8 @@ class _Ctx:
         self.s = prov.settings
         self.decisions: dict[int, list[tuple[str, str, str]]] = defaultdict(list)  # id -> (rule, status, reason)
         self.status0: dict[int, str] = {}  # candidates: DAT or CHO_QUYET_DINH before the province's rules
-        self.dup_reason: dict[int, str] = {}
+        self.held: dict[int, list[tuple[str, str]]] = defaultdict(list)  # id -> (rule, why) holding it for the Ban (T-07, T-12)
+        self.same_block: dict[int, int] = {}  # block index -> the first file's block index, for two files of one block (T-12)
         self.by_title: dict[str, list[Proposal]] = {}  # the candidates by title, in order (once status0 is set)
 
     def block_name(self, i: int) -> str:
@@ -124,7 +127,7 @@ def run(prov: Province) -> list[Row]:
     """Every province check: sets each proposal's province verdict; returns the verdict rows."""
     c = _Ctx(prov)
     rows: list[Row] = []
-    rows += files_rows(prov)
+    rows += files_rows(prov, c)
     dups = duplicate_rows(prov, c)
     for p in prov.proposals:
         if p.title not in PROVINCE_TITLES:
@@ -135,11 +138,12 @@ def run(prov: Province) -> list[Row]:
             p.verdict, p.rule = p.block_verdict, "Khối"
             p.reason = f"Theo kết luận của khối: {p.block_reason}" if p.block_reason else "Theo kết luận của khối"
         else:
-            c.status0[p.id] = CHO_QUYET_DINH if (p.block_verdict == CHO_QUYET_DINH or p.id in c.dup_reason) else DAT
+            held = c.held.get(p.id, ())
+            c.status0[p.id] = CHO_QUYET_DINH if (p.block_verdict == CHO_QUYET_DINH or held) else DAT
             if p.block_verdict == CHO_QUYET_DINH:
                 c.decisions[p.id].append(("Khối", CHO_QUYET_DINH, f"Khối chưa quyết định: {p.block_reason}".rstrip(": ")))
-            if p.id in c.dup_reason:
-                c.decisions[p.id].append(("T-07", CHO_QUYET_DINH, c.dup_reason[p.id]))
+            for rule, why in held:
+                c.decisions[p.id].append((rule, CHO_QUYET_DINH, why))
             c.by_title.setdefault(p.title, []).append(p)
     rows += co_tinh_rows(c)
     _settle(c, "CO_TINH")
@@ -260,7 +264,7 @@ def co_tinh_rows(c: _Ctx) -> list[Row]:
         waiting = [p for p in inside if decided[p.id] == CHO_QUYET_DINH] + [p for p in props if p.id in open_ties]
         over = [p for p in inside if decided[p.id] == VUOT]
         kept = [p for p in inside if decided[p.id] == DAT]
-        notes = [f"{len(awaiting)} khối chưa quyết định"] if awaiting else []
+        notes = [f"{len(awaiting)} đề nghị đang chờ quyết định"] if awaiting else []
         dropped = len(all_co[i]) - len(props)
         if dropped:
             notes.append(f"{dropped} khối kết luận không đạt hoặc vượt tỷ lệ")
@@ -473,8 +477,10 @@ def _listed(c: _Ctx, props: list[Proposal], limit: int = 40) -> str:
 # T-07 a unit in two blocks
 
 
-def duplicates(prov: Province) -> list[tuple[str, list[tuple[int, str]]]]:
-    """Groups of (block, unit code) sharing a code or a normalised name across blocks."""
+def duplicates(prov: Province, same_block: dict[int, int] | None = None) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Groups of (block, unit code) sharing a code or a normalised name across blocks (two
+    files of one block, ``same_block``, count as one block: T-12 says so)."""
+    one = (same_block or {}).get
     by_code: dict[str, list[Unit]] = defaultdict(list)
     by_name: dict[str, list[Unit]] = defaultdict(list)
     units = prov.units
@@ -485,7 +491,8 @@ def duplicates(prov: Province) -> list[tuple[str, list[tuple[int, str]]]]:
     out: list[tuple[str, list[tuple[int, str]]]] = []
     seen: set[frozenset] = set()
     for kind, groups in (("mã", by_code), ("tên", by_name)):
-        many = [k for k, us in groups.items() if len(us) > 1 and any(u.block != us[0].block for u in us)]
+        many = [k for k, us in groups.items()
+                if len(us) > 1 and len({one(u.block, u.block) for u in us}) > 1]
         for key in sorted(many):
             us = groups[key]
             members = frozenset((u.block, u.code) for u in us)
@@ -498,7 +505,7 @@ def duplicates(prov: Province) -> list[tuple[str, list[tuple[int, str]]]]:
 
 
 def duplicate_rows(prov: Province, c: _Ctx) -> list[Row]:
-    prov.duplicates = duplicates(prov)
+    prov.duplicates = duplicates(prov, c.same_block)
     rows = []
     names = {(u.block, u.code): u.name for u in prov.units}
     for what, members in prov.duplicates:
@@ -513,7 +520,7 @@ def duplicate_rows(prov: Province, c: _Ctx) -> list[Row]:
         for p in prov.proposals:
             unit = (p.block, p.unit_code if p.subject == CN else p.code)
             if unit in keys and p.title in PROVINCE_TITLES:
-                c.dup_reason[p.id] = reason
+                c.held[p.id].append(("T-07", reason))
         b0 = prov.blocks[members[0][0]]
         rows.append(Row("Đơn vị trùng", "T-07", CHO_QUYET_DINH, text, CITE["T-07"],
                         "Xác định đơn vị thuộc khối nào, bỏ đơn vị ở khối kia (hoặc đổi mã nếu là hai đơn vị khác nhau) rồi tổng hợp lại",
@@ -527,11 +534,13 @@ def duplicate_rows(prov: Province, c: _Ctx) -> list[Row]:
 
 
 def match_expected(files: list[BlockFile], expected: list[Expected]) -> tuple[dict[int, int], list[Expected], list[tuple[int, int]]]:
-    """(file index -> expected index, expected without a file, (file, file) pairs of one block)."""
+    """(file index -> expected index, expected without a file, (first file, other file) pairs of
+    one block: files matched to one line of the list, or, where the list does not name them (or
+    there is no list), files whose Tên khối is the same)."""
     by_file = {norm(_stem(e.file)): k for k, e in enumerate(expected) if e.file}
     by_name = {norm(e.name): k for k, e in enumerate(expected)}
     matched: dict[int, int] = {}
-    first: dict[int, int] = {}
+    first: dict[tuple[str, Any], int] = {}
     twice: list[tuple[int, int]] = []
     for i, f in enumerate(files):
         if f.province_book:
@@ -539,15 +548,24 @@ def match_expected(files: list[BlockFile], expected: list[Expected]) -> tuple[di
         k = by_file.get(norm(_stem(f.file)))
         if k is None and f.block_name:
             k = by_name.get(norm(f.block_name))
-        if k is None:
-            continue
-        matched[i] = k
-        if k in first:
-            twice.append((first[k], i))
+        if k is not None:
+            matched[i] = k
+            key: tuple[str, Any] = ("list", k)
+        elif f.block_name:
+            key = ("name", norm(f.block_name))
         else:
-            first[k] = i
-    missing = [e for k, e in enumerate(expected) if k not in first]
+            continue
+        if key in first:
+            twice.append((first[key], i))
+        else:
+            first[key] = i
+    missing = [e for k, e in enumerate(expected) if ("list", k) not in first]
     return matched, missing, twice
+
+
+def block_label(name: str) -> str:
+    """“Khối Kinh tế” for a block named “Kinh tế”; a name that already says Khối or Cụm as is."""
+    return name if fold(name).split(" ", 1)[0] in ("khoi", "cum") else f"Khối {name}"
 
 
 def _stem(name: str) -> str:
@@ -574,7 +592,7 @@ def late_files(files: list[BlockFile], s: ProvinceSettings) -> dict[int, str]:
     return out
 
 
-def files_rows(prov: Province) -> list[Row]:
+def files_rows(prov: Province, c: _Ctx) -> list[Row]:
     s = prov.settings
     files = prov.files
     matched, missing, twice = match_expected(files, prov.expected)
@@ -582,7 +600,7 @@ def files_rows(prov: Province) -> list[Row]:
     prov.late = late_files(files, s)
     rows = []
     for e in missing:
-        rows.append(Row("Nộp sổ tính", "T-08", KHONG_DAT, f"Khối {e.name} ({e.code}) có trong Danh sách khối"
+        rows.append(Row("Nộp sổ tính", "T-08", KHONG_DAT, f"{block_label(e.name)} ({e.code}) có trong Danh sách khối"
                         + (f" (tệp {e.file})" if e.file else "") + " nhưng không có sổ tính trong các tệp được tổng hợp",
                         CITE["T-08"], "Nhắc khối nộp sổ tính (hoặc ghi đúng tên tệp ở cột Tệp sổ tính) rồi tổng hợp lại",
                         block=e.name, scope=e.code))
@@ -612,8 +630,23 @@ def files_rows(prov: Province) -> list[Row]:
                                 f"không phải năm {s.year} đang tổng hợp", CITE["T-13"],
                                 "Kiểm tra lại tệp (có thể là sổ tính năm trước); kết quả của tệp vẫn được tổng hợp",
                                 block=f.block_name, file=f.file))
+    block_of = {id(f): k for k, f in enumerate(prov.blocks)}
     for a, b in twice:
-        e = prov.expected[matched[a]]
-        rows.append(Row("Nộp sổ tính", "T-12", KHONG_DAT, f"Khối {e.name}: hai tệp {files[a].file} và {files[b].file}",
-                        CITE["T-12"], "Giữ một tệp (bản mới nhất) trong thư mục rồi tổng hợp lại", block=e.name, file=files[b].file))
+        name = prov.expected[matched[a]].name if a in matched else files[a].block_name
+        rows.append(Row("Nộp sổ tính", "T-12", KHONG_DAT, f"{block_label(name)}: hai tệp {files[a].file} và {files[b].file}; "
+                        "các đề nghị cấp tỉnh của khối chờ đến khi còn một tệp, và số đơn vị của khối đang được tính hai lần",
+                        CITE["T-12"], "Giữ một tệp (bản mới nhất) trong thư mục rồi tổng hợp lại", block=name, file=files[b].file))
+        ka, kb = block_of.get(id(files[a])), block_of.get(id(files[b]))
+        if ka is not None and kb is not None:  # both consolidated: their proposals wait until one file is kept
+            c.same_block[kb] = c.same_block.get(ka, ka)
+            c.same_block.setdefault(ka, ka)
+    if c.same_block:
+        names: dict[int, list[str]] = defaultdict(list)
+        for k, first in c.same_block.items():
+            names[first].append(prov.blocks[k].file)
+        for p in prov.proposals:
+            first = c.same_block.get(p.block)
+            if first is not None and p.title in PROVINCE_TITLES:
+                c.held[p.id].append(("T-12", f"Khối có {len(names[first])} tệp ({', '.join(sorted(names[first]))}): "
+                                             "Ban TĐKT giữ một tệp rồi tổng hợp lại"))
     return rows
