@@ -325,6 +325,12 @@ def test_one_block_sent_twice(tmp_path, listed):
     assert "1 khối có hai tệp" in r.message
     if listed:
         assert not [c for c in rows if c["Mã quy định"] == "T-08"]  # Khối Kinh tế did send a file
+    else:  # the report says it where it lists the files received
+        from xlpy.province import report
+
+        files, _ = RD.block_files([d])
+        twice = report.context(consolidate(files, ProvinceSettings(year=2025), jobs=1))["twice"]
+        assert len(twice) == 1 and twice[0].startswith("Khối Kinh tế: hai tệp kinh-te (1).xlsx và kinh-te.xlsx; các đề nghị cấp tỉnh")
 
 
 # ---------------------------------------------------------------------------------------

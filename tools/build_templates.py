@@ -721,7 +721,7 @@ def bao_cao_tinh():
          "{{ province.round_label }} như sau:")
     heading(doc, "I. TÌNH HÌNH GỬI KẾT QUẢ CỦA CÁC CỤM, KHỐI")
     body(doc, "{% if province.n_expected %}Theo danh sách, tỉnh có {{ province.n_expected }} cụm, khối thi đua phải gửi kết quả; "
-         "{% endif %}đã nhận {{ province.n_files }} sổ tính, tổng hợp được {{ province.n_blocks }} cụm, khối với "
+         "đã nhận{% else %}Đã nhận{% endif %} {{ province.n_files }} sổ tính, tổng hợp được {{ province.n_blocks }} cụm, khối với "
          "{{ province.n_units }} đơn vị{% if province.n_bad %}; {{ province.n_bad }} sổ tính có lỗi chưa tổng hợp được{% endif %}.")
     tag(doc, "{%p if missing %}")
     body(doc, "Các cụm, khối chưa gửi kết quả ({{ province.n_missing }}): {{ missing|join('; ') }}.")
@@ -733,13 +733,16 @@ def bao_cao_tinh():
     tag(doc, "{%p for f in bad %}")
     body(doc, "- Sổ tính {{ f.file }}: {{ f.n }} lỗi ({{ f.first }}).")
     tag(doc, "{%p endfor %}")
+    tag(doc, "{%p for t in twice %}")
+    body(doc, "- {{ t }}.")
+    tag(doc, "{%p endfor %}")
     heading(doc, "II. KẾT QUẢ XẾP HẠNG CỦA CÁC CỤM, KHỐI")
     tag(doc, "{%p if blocks %}")
     data_table(
         doc,
         ["STT", "Cụm, khối thi đua", "Số đơn vị", "Đơn vị dẫn đầu", "Điểm", "Đề nghị Cờ thi đua cấp tỉnh"],
         ["{{ b.stt }}", "{{ b.name }}", "{{ b.n_units }}", "{{ b.leader }}", "{{ b.total }}", "{{ b.co }}"],
-        [11, 45, 15, 45, 17, 32],
+        [13, 43, 15, 45, 17, 32],
         size=11,
         aligns=[J.CENTER, J.LEFT, J.CENTER, J.LEFT, J.RIGHT, J.LEFT],
         loop="b in blocks",
