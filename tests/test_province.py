@@ -333,6 +333,24 @@ def test_one_block_sent_twice(tmp_path, listed):
         assert len(twice) == 1 and twice[0].startswith("Khối Kinh tế: hai tệp kinh-te (1).xlsx và kinh-te.xlsx; các đề nghị cấp tỉnh")
 
 
+def test_a_block_resent_after_an_error(tmp_path):
+    """The first file has an error (not consolidated), the second is right: T-12 names both, but
+    nothing is counted twice and the right file's proposals are decided."""
+    d = tmp_path / "khoi"
+    d.mkdir()
+    block(d / "kinh-te.xlsx", "Khối Kinh tế", [("A1", "Sở Tài chính", 15, 10, 50, HTXS), ("A2", "Sở Công Thương", 8, 8, 50, HTXS)],
+          [("Tập thể", "A1", CO, False)])  # 15 points where a criterion allows 10
+    block(d / "kinh-te-sua.xlsx", "Khối Kinh tế", [("A1", "Sở Tài chính", 10, 10, 50, HTXS), ("A2", "Sở Công Thương", 8, 8, 50, HTXS)],
+          [("Tập thể", "A1", CO, False)])
+    out = tmp_path / "tinh.xlsx"
+    province_book(out, year=2025)
+    r = run(d, out)
+    t12 = [c["Số liệu"] for c in checks(out) if c["Mã quy định"] == "T-12"]
+    assert t12 == ["Khối Kinh tế: hai tệp kinh-te-sua.xlsx và kinh-te.xlsx"]
+    assert verdicts(out) == {("Khối Kinh tế", "A1", CO): "Đạt"}
+    assert r.data["units"] == 2 and r.data["bad_files"] == ["kinh-te.xlsx"]
+
+
 # ---------------------------------------------------------------------------------------
 # 3. A shared lead; the Cờ of the Government only among holders of this round's Cờ tỉnh
 

@@ -633,13 +633,15 @@ def files_rows(prov: Province, c: _Ctx) -> list[Row]:
     block_of = {id(f): k for k, f in enumerate(prov.blocks)}
     for a, b in twice:
         name = prov.expected[matched[a]].name if a in matched else files[a].block_name
-        rows.append(Row("Nộp sổ tính", "T-12", KHONG_DAT, f"{block_label(name)}: hai tệp {files[a].file} và {files[b].file}; "
-                        "các đề nghị cấp tỉnh của khối chờ đến khi còn một tệp, và số đơn vị của khối đang được tính hai lần",
-                        CITE["T-12"], "Giữ một tệp (bản mới nhất) trong thư mục rồi tổng hợp lại", block=name, file=files[b].file))
         ka, kb = block_of.get(id(files[a])), block_of.get(id(files[b]))
-        if ka is not None and kb is not None:  # both consolidated: their proposals wait until one file is kept
-            c.same_block[kb] = c.same_block.get(ka, ka)
-            c.same_block.setdefault(ka, ka)
+        both = ka is not None and kb is not None  # both consolidated: their proposals wait until one file is kept
+        rows.append(Row("Nộp sổ tính", "T-12", KHONG_DAT, f"{block_label(name)}: hai tệp {files[a].file} và {files[b].file}"
+                        + ("; các đề nghị cấp tỉnh của khối chờ đến khi còn một tệp, và số đơn vị của khối đang được tính hai lần"
+                           if both else ""),
+                        CITE["T-12"], "Giữ một tệp (bản mới nhất) trong thư mục rồi tổng hợp lại", block=name, file=files[b].file))
+        if both:
+            c.same_block[kb] = c.same_block.get(ka, ka)  # type: ignore[arg-type]
+            c.same_block.setdefault(ka, ka)  # type: ignore[arg-type]
     if c.same_block:
         names: dict[int, list[str]] = defaultdict(list)
         for k, first in c.same_block.items():

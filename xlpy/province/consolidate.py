@@ -64,7 +64,7 @@ def summary(prov: Province) -> str:
            + (f"; {n_bad} tệp có lỗi chưa tổng hợp (trang Lỗi các khối)" if n_bad else "")
            + (f"; {len(prov.missing)} khối chưa nộp" if prov.missing else "")
            + (f"; {len(prov.late)} khối nộp muộn" if prov.late else "")
-           + (f"; {twice} khối có hai tệp" if (twice := sum(r.rule_id == "T-12" for r in prov.rows)) else "")
+           + (f"; {len(twice)} khối có hai tệp" if (twice := {r.block for r in prov.rows if r.rule_id == "T-12"}) else "")
            + (f"; {len(prov.duplicates)} đơn vị có ở hai khối" if prov.duplicates else "") + ".")
     return msg
 
