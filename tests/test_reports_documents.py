@@ -423,3 +423,18 @@ def test_every_template_variable_is_documented():
                 if not re.search(r"`(?:\w+\.)?" + re.escape(a) + r"`", doc):
                     missing.append(f"{where}: {name}.{a}")
     assert not missing, missing
+
+
+def test_committed_templates_are_what_the_builder_makes(tmp_path, monkeypatch):
+    """``python tools/build_templates.py`` is reproducible (fixed zip and document dates), and the
+    Word templates in templates/ are exactly its output: an edit to the builder is committed with
+    the templates it makes."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_templates", ROOT / "tools" / "build_templates.py")
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    monkeypatch.setattr(builder, "HERE", tmp_path)
+    assert builder.main([]) == 0
+    for name in builder.BUILDERS:
+        assert (tmp_path / name).read_bytes() == (ROOT / "templates" / name).read_bytes(), name
