@@ -161,9 +161,8 @@ def render(prov: Province, folder: Path, formats: tuple[str, ...] = ("docx", "pd
     """The report as Word (and PDF): (files written, notes on what could not be made)."""
     from docxtpl import DocxTemplate
 
-    from ..fsio import atomic_write
     from ..reports import pdf as pdfmod
-    from ..reports.render import TemplateError, _explain, template_dir
+    from ..reports.render import TemplateError, _explain, save_docx, template_dir
     from ..templating import sandboxed_env
 
     tdir = Path(templates) if templates else template_dir()
@@ -181,7 +180,7 @@ def render(prov: Province, folder: Path, formats: tuple[str, ...] = ("docx", "pd
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{STEM}.docx"
-    atomic_write(out, lambda tmp: tpl.save(str(tmp)))
+    save_docx(tpl, out)
     files, notes = [out], list(ctx["warnings"])
     if "pdf" in formats:
         try:
