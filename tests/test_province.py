@@ -351,6 +351,28 @@ def test_a_block_resent_after_an_error(tmp_path):
     assert r.data["units"] == 2 and r.data["bad_files"] == ["kinh-te.xlsx"]
 
 
+def test_a_block_in_three_files_the_first_with_an_error(tmp_path):
+    """Three files of one block: the first (in name order) has an error, the other two were both
+    consolidated: those two are the block counted twice, and its proposals wait."""
+    d = tmp_path / "khoi"
+    d.mkdir()
+    units = [("A1", "Sở Tài chính", 10, 10, 50, HTXS), ("A2", "Sở Công Thương", 8, 8, 50, HTXS)]
+    block(d / "a-kinh-te.xlsx", "Khối Kinh tế", [("A1", "Sở Tài chính", 15, 10, 50, HTXS), units[1]], [("Tập thể", "A1", CO, False)])
+    block(d / "kinh-te.xlsx", "Khối Kinh tế", units, [("Tập thể", "A1", CO, False)])
+    shutil.copy(d / "kinh-te.xlsx", d / "kinh-te (1).xlsx")
+    out = tmp_path / "tinh.xlsx"
+    province_book(out, year=2025)
+    run(d, out)
+    t12 = [c["Số liệu"] for c in checks(out) if c["Mã quy định"] == "T-12"]
+    assert [t.split(";")[0] for t in t12] == ["Khối Kinh tế: hai tệp a-kinh-te.xlsx và kinh-te (1).xlsx",
+                                              "Khối Kinh tế: hai tệp a-kinh-te.xlsx và kinh-te.xlsx"]
+    assert all(t.endswith("đang được tính hai lần") for t in t12), t12
+    co = [p for p in table(out, P.PROPOSALS) if p["Danh hiệu, hình thức"] == CO]
+    assert len(co) == 2 and all(p["Kết luận cấp tỉnh"] == "Chờ quyết định" for p in co)
+    assert all("Khối có 2 tệp (kinh-te (1).xlsx, kinh-te.xlsx)" in p["Lý do"] for p in co)
+    assert not [c for c in checks(out) if c["Mã quy định"] == "T-07"]
+
+
 # ---------------------------------------------------------------------------------------
 # 3. A shared lead; the Cờ of the Government only among holders of this round's Cờ tỉnh
 

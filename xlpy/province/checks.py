@@ -40,6 +40,7 @@ from ..rules.model import Proposal as RuleProposal
 from ..rules.quotas import Cap, cap_of
 from ..rules.titles import title_name
 from ..schema.base import fmt_num, norm
+from ..vn import number_in_words
 from .model import NOT_HERE, UNCHECKED, BlockFile, Expected, Proposal, Province, ProvinceSettings, Row, Unit
 
 # titles the province decides (or, for the Cờ of the Government, proposes): Luật TĐKT 2022 Điều 80
@@ -631,24 +632,23 @@ def files_rows(prov: Province, c: _Ctx) -> list[Row]:
                                 "Kiểm tra lại tệp (có thể là sổ tính năm trước); kết quả của tệp vẫn được tổng hợp",
                                 block=f.block_name, file=f.file))
     block_of = {id(f): k for k, f in enumerate(prov.blocks)}
+    groups: dict[int, list[int]] = defaultdict(list)  # a block's first file -> its other files
     for a, b in twice:
+        groups[a].append(b)
+    for a, others in groups.items():
         name = prov.expected[matched[a]].name if a in matched else files[a].block_name
-        ka, kb = block_of.get(id(files[a])), block_of.get(id(files[b]))
-        both = ka is not None and kb is not None  # both consolidated: their proposals wait until one file is kept
-        rows.append(Row("Nộp sổ tính", "T-12", KHONG_DAT, f"{block_label(name)}: hai tệp {files[a].file} và {files[b].file}"
-                        + ("; các đề nghị cấp tỉnh của khối chờ đến khi còn một tệp, và số đơn vị của khối đang được tính hai lần"
-                           if both else ""),
-                        CITE["T-12"], "Giữ một tệp (bản mới nhất) trong thư mục rồi tổng hợp lại", block=name, file=files[b].file))
-        if both:
-            c.same_block[kb] = c.same_block.get(ka, ka)  # type: ignore[arg-type]
-            c.same_block.setdefault(ka, ka)  # type: ignore[arg-type]
-    if c.same_block:
-        names: dict[int, list[str]] = defaultdict(list)
-        for k, first in c.same_block.items():
-            names[first].append(prov.blocks[k].file)
-        for p in prov.proposals:
-            first = c.same_block.get(p.block)
-            if first is not None and p.title in PROVINCE_TITLES:
-                c.held[p.id].append(("T-12", f"Khối có {len(names[first])} tệp ({', '.join(sorted(names[first]))}): "
-                                             "Ban TĐKT giữ một tệp rồi tổng hợp lại"))
+        read = [k for i in (a, *others) if (k := block_of.get(id(files[i]))) is not None]
+        held = len(read) > 1  # consolidated more than once: the block's proposals wait until one file is kept
+        for b in others:
+            rows.append(Row("Nộp sổ tính", "T-12", KHONG_DAT, f"{block_label(name)}: hai tệp {files[a].file} và {files[b].file}"
+                            + ("; các đề nghị cấp tỉnh của khối chờ đến khi còn một tệp, và số đơn vị của khối đang được tính "
+                               f"{number_in_words(len(read)).lower()} lần" if held else ""),
+                            CITE["T-12"], "Giữ một tệp (bản mới nhất) trong thư mục rồi tổng hợp lại", block=name, file=files[b].file))
+        if held:
+            why = (f"Khối có {len(read)} tệp ({', '.join(sorted(prov.blocks[k].file for k in read))}): "
+                   "Ban TĐKT giữ một tệp rồi tổng hợp lại")
+            c.same_block.update((k, read[0]) for k in read)
+            for p in prov.proposals:
+                if p.block in read and p.title in PROVINCE_TITLES:
+                    c.held[p.id].append(("T-12", why))
     return rows
